@@ -1,0 +1,86 @@
+"""The record types that flow through the pipeline: readers yield them, steps refine them, writers store them.
+
+One ``Post`` type serves every source format, so every later stage (normalisation, dating, tables,
+validation) is written once. A reader fills what its format has and leaves the rest at the defaults.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Link:
+    """A link in a post: ``url`` is None when the source kept only its label ('Read in full')."""
+
+    url: str | None
+    label: str | None = None
+    offset: int | None = None  # code-point offset in the final text; located by the entities step
+
+
+@dataclass
+class Post:
+    """One post as it moves through the pipeline; the fields mirror ``schemas/posts.schema.json``."""
+
+    channel: str
+    text: str
+    source_file: str
+    post_id: str | None = None
+    message_id: str | None = None
+    published_at: datetime | None = None
+    date_precision: str | None = None
+    date_source: str | None = None
+    forwarded_from: str | None = None
+    reply_to_author: str | None = None
+    reply_to_excerpt: str | None = None
+    reply_to_post_id: str | None = None
+    has_media: bool = False
+    is_truncated: bool = False
+    source_line_start: int | None = None
+    source_line_end: int | None = None
+    # Side-table entities. None means "not extracted yet": the entities step fills them from the
+    # text; a reader whose format carries entities (Telegram JSON) fills them itself.
+    hashtags: list[tuple[int, str]] | None = None
+    mentions: list[tuple[int, str]] | None = None
+    countries: list[tuple[int, str]] | None = None
+    links: list[Link] | None = None
+
+
+@dataclass
+class Reject:
+    """An input record that could not become a post, kept with the reason (the rejects table)."""
+
+    source_file: str
+    location: str
+    reason: str
+    raw: str
+
+
+@dataclass
+class LineUsage:
+    """How every line of a text input was used; the counts add up to the file's line count."""
+
+    categories = (
+        "post_text",
+        "merged_duplicate",
+        "interface_string",
+        "forward_header",
+        "reply_quote",
+        "blank",
+        "rejected",
+    )
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, category: str, n: int = 1) -> None:
+        if category not in self.categories:
+            raise ValueError(f"unknown line category {category!r}")
+        self.counts[category] += n
+
+    def as_dict(self) -> dict[str, int]:
+        return {c: self.counts.get(c, 0) for c in self.categories}
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())

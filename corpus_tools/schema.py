@@ -1,0 +1,105 @@
+"""The declared schema: Frictionless Table Schemas in ``schemas/``, and what is derived from them.
+
+``schemas/NAME.schema.json`` declares table NAME. It is the single source of truth: the Arrow schema
+every Parquet file is written with, the descriptor's schemas and the checks all come from here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from .errors import UsageError
+
+# Table Schema types -> Arrow types. Timestamps are UTC with microseconds, the precision every
+# Parquet reader (pandas, R arrow, DuckDB, polars) round-trips without loss.
+ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "datetime": pa.timestamp("us", tz="UTC"),
+    "date": pa.date32(),
+}
+
+
+def schema_dir() -> Path:
+    """Where the schemas are: inside the installed package, or at the root of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if candidate.is_dir():
+            return candidate
+    raise UsageError(f"no schemas/ folder next to {here}")
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """One declared table: its name and the Table Schema descriptor as written in ``schemas/``."""
+
+    name: str
+    descriptor: dict[str, Any]
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        return self.descriptor["fields"]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+    @property
+    def required(self) -> list[str]:
+        return [f["name"] for f in self.fields if f.get("constraints", {}).get("required")]
+
+    @property
+    def unique(self) -> list[str]:
+        return [f["name"] for f in self.fields if f.get("constraints", {}).get("unique")]
+
+    @property
+    def primary_key(self) -> list[str]:
+        key = self.descriptor.get("primaryKey", [])
+        return [key] if isinstance(key, str) else list(key)
+
+    @property
+    def foreign_keys(self) -> list[dict[str, Any]]:
+        return self.descriptor.get("foreignKeys", [])
+
+    @cached_property
+    def arrow(self) -> pa.Schema:
+        """The Arrow schema: declared columns in order, declared types, required -> not null."""
+        return pa.schema(
+            [
+                pa.field(f["name"], ARROW_TYPES[f["type"]], nullable=not f.get("constraints", {}).get("required"))
+                for f in self.fields
+            ]
+        )
+
+
+def _check(name: str, descriptor: dict[str, Any], path: Path) -> None:
+    for f in descriptor.get("fields", []):
+        if f.get("type") not in ARROW_TYPES:
+            raise UsageError(f"{path}: field {f.get('name')!r} has type {f.get('type')!r}, not one of {sorted(ARROW_TYPES)}")
+    if not descriptor.get("fields"):
+        raise UsageError(f"{path}: declares no fields")
+
+
+def load_schemas(directory: Path | None = None) -> dict[str, TableSchema]:
+    """All declared tables, 'posts' first (the others refer to it), then by name."""
+    directory = directory or schema_dir()
+    schemas = {}
+    for path in sorted(directory.glob("*.schema.json")):
+        name = path.name.removesuffix(".schema.json")
+        try:
+            descriptor = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise UsageError(f"{path}: unreadable schema ({error})") from None
+        _check(name, descriptor, path)
+        schemas[name] = TableSchema(name, descriptor)
+    if "posts" not in schemas:
+        raise UsageError(f"{directory}: no posts.schema.json")
+    return dict(sorted(schemas.items(), key=lambda item: (item[0] != "posts", item[0])))
