@@ -1,0 +1,162 @@
+"""convert: inputs -> declared tables. The pipeline the data flows through, in order:
+
+    reader (per input format) -> NormalizeText -> AssignPostIds -> InferDates -> ResolveReplies
+    -> ExtractEntities -> one Parquet writer per declared table
+
+plus a manifest (``manifest.json``) accounting for every input: its hash, how each of its lines
+was used, how many posts and rejects it gave, and what each step did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .dating import InferDates, Period
+from .entities import ExtractEntities
+from .normalize import AssignPostIds, NormalizeText
+from .output import Staging, write_atomic
+from .parquet import TableWriter
+from .pipeline import Record, Step, chain
+from .readers import detect_format, reader_for
+from .readers.textfile import check_file
+from .records import Post
+from .replies import ResolveReplies
+from .schema import TableSchema, load_schemas
+from .tables import post_row, reject_row, side_rows
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class InputSummary:
+    """What one input gave: the manifest's record of it."""
+
+    path: Path
+    source_file: str
+    format: str
+    bytes: int
+    sha256: str
+    posts: int = 0
+    rejects: int = 0
+    facts: dict[str, Any] = field(default_factory=dict)  # reader-specific: lines and their use
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source_file": self.source_file, "format": self.format, "bytes": self.bytes,
+                "sha256": self.sha256, "posts": self.posts, "rejects": self.rejects, **self.facts}
+
+
+@dataclass
+class ConvertResult:
+    out_dir: Path
+    inputs: list[InputSummary]
+    tables: dict[str, int]
+    steps: dict[str, dict[str, int]]
+    options: dict[str, Any]
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "corpus_tools_version": __version__,
+            "options": self.options,
+            "inputs": [summary.as_dict() for summary in self.inputs],
+            "steps": self.steps,
+            "tables": self.tables,
+        }
+
+    @property
+    def files(self) -> list[str]:
+        return [f"{name}.parquet" for name in self.tables] + [MANIFEST]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_names(paths: Sequence[Path]) -> list[str]:
+    """Names of the inputs relative to their common folder: stable across machines, and distinct
+    when several exports are all called result.json."""
+    resolved = [p.resolve() for p in paths]
+    if len(resolved) == 1:
+        return [resolved[0].name]
+    common = Path(os.path.commonpath([p.parent for p in resolved]))
+    return [p.relative_to(common).as_posix() for p in resolved]
+
+
+def pipeline_steps(period: Period | None) -> list[Step]:
+    return [NormalizeText(), AssignPostIds(), InferDates(period), ResolveReplies(), ExtractEntities()]
+
+
+def _read_all(summaries: list[InputSummary], channel: str | None) -> Iterator[Record]:
+    for summary in summaries:
+        reader = reader_for(summary.format, channel=channel)
+        for record in reader.read(summary.path, summary.source_file):
+            if isinstance(record, Post):
+                summary.posts += 1
+            else:
+                summary.rejects += 1
+            yield record
+        summary.facts = reader.stats.get(summary.source_file, {})
+
+
+def write_tables(records: Iterator[Record], out_dir: Path, schemas: dict[str, TableSchema]) -> dict[str, int]:
+    """Stream records into one Parquet file per declared table; return the row counts."""
+    writers = {name: TableWriter(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
+    post_columns = schemas["posts"].field_names
+    try:
+        for record in records:
+            if isinstance(record, Post):
+                writers["posts"].append(post_row(record, post_columns))
+                for table, row in side_rows(record):
+                    writers[table].append(row)
+            else:
+                writers["rejects"].append(reject_row(record))
+    finally:
+        counts = {name: writer.close() for name, writer in writers.items()}
+    return counts
+
+
+def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
+                 period: Period | None = None) -> ConvertResult:
+    """Convert ``inputs`` into tables and a manifest written straight into ``out_dir``.
+
+    Callers that publish use ``convert``, which stages this and renames into place.
+    """
+    summaries = []
+    for path, name in zip(inputs, source_names(inputs)):
+        size = check_file(path)
+        fmt = detect_format(path) if format == "auto" else format
+        summaries.append(InputSummary(path=path, source_file=name, format=fmt, bytes=size, sha256=sha256_file(path)))
+    schemas = load_schemas()
+    steps = pipeline_steps(period)
+    tables = write_tables(chain(_read_all(summaries, channel), steps), out_dir, schemas)
+    result = ConvertResult(
+        out_dir=out_dir, inputs=summaries, tables=tables,
+        steps={step.name: dict(sorted(step.stats.items())) for step in steps},
+        options={"format": format, "channel": channel, "period": str(period) if period else None},
+    )
+    text = json.dumps(result.manifest(), indent=2, ensure_ascii=False) + "\n"
+    write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
+    return result
+
+
+def convert(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
+            period: Period | None = None) -> ConvertResult:
+    """Convert inputs into ``out_dir``/TABLE.parquet + manifest.json, all or nothing.
+
+    Example: ``convert([Path("dump.txt")], Path("out"), channel="MFARussia").tables["posts"]``
+    """
+    with Staging(out_dir) as stage:
+        result = convert_into(inputs, stage.path, format=format, channel=channel, period=period)
+        stage.publish(result.files)
+    result.out_dir = out_dir
+    return result

@@ -1,0 +1,39 @@
+"""Turning records into table rows: which field of a post lands in which column of which table.
+
+The posts table takes its columns straight from the declared schema (a column is the Post field of
+the same name); side tables get one row per entity, keyed by post_id and the entity's offset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .entities import country_name
+from .records import Post, Reject
+
+Row = dict[str, Any]
+
+
+def post_row(post: Post, columns: list[str]) -> Row:
+    return {name: getattr(post, name) for name in columns}
+
+
+def side_rows(post: Post) -> Iterator[tuple[str, Row]]:
+    """(table, row) for every entity of the post, in text order within each table."""
+    for offset, tag in post.hashtags or []:
+        yield "hashtags", {"post_id": post.post_id, "offset": offset, "hashtag": tag}
+    for offset, username in post.mentions or []:
+        yield "mentions", {"post_id": post.post_id, "offset": offset, "username": username}
+    for offset, code in post.countries or []:
+        yield "countries", {"post_id": post.post_id, "offset": offset, "country_code": code,
+                            "country_name": country_name(code)}
+    for link in post.links or []:
+        if link.offset is not None:
+            label = link.label if link.label != link.url else None
+            yield "links", {"post_id": post.post_id, "offset": link.offset, "url": link.url, "label": label}
+
+
+def reject_row(reject: Reject) -> Row:
+    return {"source_file": reject.source_file, "location": reject.location,
+            "reason": reject.reason, "raw": reject.raw}
