@@ -1,0 +1,1 @@
+"""Describing and publishing the tables as a Frictionless Data Package (v2)."""

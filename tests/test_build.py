@@ -1,0 +1,118 @@
+"""build on a small dataset: publishes a valid package, reproducibly, or nothing at all."""
+
+import hashlib
+import json
+import shutil
+
+import pytest
+from frictionless import validate
+
+from corpus_tools import build as build_module
+from corpus_tools.build import build
+from corpus_tools.errors import DataError, InputError, UsageError
+
+from .test_convert import DUMP
+
+CONFIG = """\
+[package]
+name = "test-dataset"
+title = "A test dataset"
+description = "Three posts."
+version = "1.2.3"
+keywords = ["test"]
+[[package.licenses]]
+name = "CC-BY-4.0"
+path = "https://creativecommons.org/licenses/by/4.0/"
+[convert]
+format = "telegram-text"
+channel = "MFARussia"
+period = "2025-04-03/2025-04-05"
+[[inputs]]
+path = "raw/dump.txt"
+title = "A dump"
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "dump.txt").write_text(DUMP, encoding="utf-8")
+    (tmp_path / "dataset.toml").write_text(CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_build_publishes_a_valid_package(project):
+    result = build(project / "dataset.toml")
+    descriptor = json.loads((project / "datapackage.json").read_text())
+    assert descriptor == result.descriptor
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert (descriptor["name"], descriptor["version"]) == ("test-dataset", "1.2.3")
+    assert descriptor["created"].endswith("Z")
+    (source,) = descriptor["sources"]
+    assert source == {"title": "A dump", "path": "raw/dump.txt",
+                      "hash": f"sha256:{sha256(project / 'raw' / 'dump.txt')}", "bytes": len(DUMP.encode())}
+    names = [r["name"] for r in descriptor["resources"]]
+    assert names == ["posts", "countries", "hashtags", "links", "mentions", "rejects"]
+    for resource in descriptor["resources"]:
+        assert resource["path"] == f"data/{resource['name']}.parquet"
+        assert resource["format"] == "parquet" and resource["mediatype"] == "application/vnd.apache.parquet"
+        assert resource["hash"] == f"sha256:{sha256(project / resource['path'])}"
+        assert resource["schema"]["fields"]
+    assert validate(project / "datapackage.json").valid
+
+
+def test_rebuild_is_byte_identical_and_keeps_created(project, monkeypatch):
+    build(project / "dataset.toml")
+    files = sorted(p for p in project.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    build(project / "dataset.toml")
+    assert {p: p.read_bytes() for p in sorted(q for q in project.rglob("*") if q.is_file())} == before
+
+
+def test_source_date_epoch_sets_created(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1743638400")
+    assert build(project / "dataset.toml").descriptor["created"] == "2025-04-03T00:00:00Z"
+
+
+def test_failed_check_publishes_nothing(project, monkeypatch):
+    build(project / "dataset.toml")
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+
+    def failing(directory, schemas):
+        raise DataError("check failed: posts.parquet: planted")
+
+    monkeypatch.setattr(build_module, "check_tables", failing)
+    (project / "raw" / "dump.txt").write_text(DUMP + DUMP.replace("minister", "official"), encoding="utf-8")
+    with pytest.raises(DataError, match="planted"):
+        build(project / "dataset.toml")
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and p.name != "dump.txt"}
+    assert after == {p: b for p, b in before.items() if p.name != "dump.txt"}
+    assert not list((project / "data").glob(".staging-*"))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda c: c.replace('version = "1.2.3"\n', ""), r"\[package\] lacks version"),
+        (lambda c: c.split("[[inputs]]")[0], "needs at least one"),
+        (lambda c: c + "[oops", "unreadable dataset config"),
+        (lambda c: c.replace("2025-04-03/", "april/"), "expected START/END"),
+    ],
+)
+def test_bad_config_is_a_usage_error(project, edit, message):
+    config = project / "dataset.toml"
+    config.write_text(edit(config.read_text()))
+    with pytest.raises(UsageError, match=message):
+        build(config)
+
+
+def test_missing_config_and_missing_input(project):
+    with pytest.raises(UsageError, match="no such file"):
+        build(project / "other.toml")
+    shutil.rmtree(project / "raw")
+    with pytest.raises(InputError, match="raw/dump.txt: no such file"):
+        build(project / "dataset.toml")

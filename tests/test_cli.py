@@ -1,0 +1,112 @@
+"""The command line: thin commands, one-line errors with the right exit code, documented options."""
+
+import re
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from corpus_tools import build as build_module
+from corpus_tools.cli import app
+from corpus_tools.errors import DataError
+
+from .conftest import ROOT
+from .test_build import CONFIG
+from .test_convert import DUMP
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_convert_prints_the_accounting(tmp_path, write):
+    result = invoke("convert", write("dump.txt", DUMP), "--out", tmp_path / "out", "--channel", "MFARussia",
+                    "--period", "2025-04-03/2025-04-05")
+    assert result.exit_code == 0, result.output
+    assert "dump.txt (telegram-text): 3 posts, 1 rejects" in result.output
+    assert "15 lines: post_text 6, merged_duplicate 3, interface_string 2, forward_header 1, reply_quote 2" in result.output
+    assert "tables: posts 3, countries 2, hashtags 1, links 1, mentions 1, rejects 1" in result.output
+
+
+@pytest.mark.parametrize(
+    ("make_input", "extra", "message"),
+    [
+        (lambda tmp, write: tmp / "missing.txt", [], "missing.txt: no such file"),
+        (lambda tmp, write: tmp, [], "is a directory"),
+        (lambda tmp, write: write("e.txt", ""), [], "empty file"),
+        (lambda tmp, write: write("b.bin", b"\x00\x01\x02binary"), [], "a binary file"),
+        (lambda tmp, write: write("u.txt", b"ok\n\xc3\x28\n"), ["--channel", "c"], r"u.txt:2: invalid UTF-8"),
+        (lambda tmp, write: write("r.json", '{"messages": []}'), [], "JSON input"),
+        (lambda tmp, write: write("d.txt", DUMP), ["--format", "telegram-text"], "pass --channel"),
+        (lambda tmp, write: write("d.txt", DUMP), ["--channel", "c", "--period", "x"], "expected START/END"),
+        (lambda tmp, write: write("d.txt", DUMP), ["--channel", "c", "--format", "pdf"], "unknown format 'pdf'"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, write, make_input, extra, message):
+    out = tmp_path / "out"
+    result = invoke("convert", make_input(tmp_path, write), "--out", out, *extra)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and re.search(message, lines[0]), result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_build_failing_check_exits_1(tmp_path, monkeypatch):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "dump.txt").write_text(DUMP)
+    (tmp_path / "dataset.toml").write_text(CONFIG)
+    result = invoke("build", "--config", tmp_path / "dataset.toml")
+    assert result.exit_code == 0, result.output
+    assert "published test-dataset 1.2.3" in result.output
+
+    def failing(directory, schemas):
+        raise DataError("check failed: planted")
+
+    monkeypatch.setattr(build_module, "check_tables", failing)
+    result = invoke("build", "--config", tmp_path / "dataset.toml")
+    assert result.exit_code == 1 and result.output.strip() == "error: check failed: planted"
+
+
+def test_internal_errors_are_one_line_unless_debug(tmp_path, write, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("corpus_tools.api.convert", broken)
+    result = invoke("convert", write("d.txt", DUMP), "--out", tmp_path / "o", "--channel", "c")
+    assert result.exit_code == 3 and "internal error: RuntimeError: boom" in result.output
+    result = invoke("--debug", "convert", write("d.txt", DUMP), "--out", tmp_path / "o", "--channel", "c")
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.output.startswith("corpus-tools ")
+
+
+def _commands():
+    group = typer.main.get_command(app)
+    return group, group.commands
+
+
+def test_every_command_has_help_with_an_example():
+    _, commands = _commands()
+    for name, command in commands.items():
+        assert command.help and "Example: corpus-tools " + name in command.help, name
+
+
+def test_readme_documents_every_command_and_option():
+    readme = (ROOT / "README.md").read_text()
+    group, commands = _commands()
+    for param in group.params:
+        for option in param.opts:
+            if option.startswith("--") and option != "--help":
+                assert f"`{option}`" in readme, option
+    for name, command in commands.items():
+        assert f"### `corpus-tools {name}`" in readme, name
+        for param in command.params:
+            for option in param.opts:
+                if option.startswith("--"):
+                    assert f"`{option}" in readme, f"{name} {option}"
