@@ -1,0 +1,156 @@
+"""The bundled corpus as a whole, and the committed package built from it.
+
+The expected segmentation below was established by reading the raw dump line by line: where each
+post starts and ends (its forward header, reply quote and media lines included).
+"""
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from corpus_tools.build import build
+from corpus_tools.convert import convert
+from corpus_tools.dating import Period
+from corpus_tools.readers.telegram_text import INTERFACE_STRINGS
+from corpus_tools.schema import load_schemas
+
+from .conftest import ROOT, SEED
+
+# (first line, last line) of each post in the raw file.
+POST_LINES = [(1, 25), (26, 34), (35, 63), (64, 72), (73, 105), (106, 136), (137, 155), (156, 166),
+              (167, 194), (195, 223), (224, 236), (237, 251), (252, 270), (271, 278), (279, 285),
+              (286, 310), (311, 324), (325, 343), (344, 368), (369, 399)]
+FORWARDS = {252: "MoD Russia", 271: "Russian Mission Geneva", 279: "MoD Russia", 311: "Russian Mission Vienna",
+            344: "Embassy of Russia in Ethiopia 🇷🇺"}
+REPLIES = {195: 167, 224: 167}  # reply post -> the post its excerpt quotes
+MEDIA = {73, 195, 252, 271, 279, 344}
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundled")
+    result = convert([SEED], out, channel="MFARussia", period=Period.parse("2025-04-03/2025-04-05"))
+    return result, pd.read_parquet(out / "posts.parquet")
+
+
+@pytest.fixture(scope="module")
+def raw_lines():
+    return SEED.read_text(encoding="utf-8").split("\n")
+
+
+def test_every_post_is_recovered_once(converted):
+    _, posts = converted
+    assert list(zip(posts.source_line_start, posts.source_line_end)) == POST_LINES
+    assert posts.post_id.is_unique
+
+
+def test_post_text_comes_from_its_own_lines_only(converted, raw_lines):
+    _, posts = converted
+    for post in posts.itertuples():
+        own = {line.strip() for line in raw_lines[post.source_line_start - 1:post.source_line_end]}
+        assert set(post.text.split("\n")) <= own, post.source_line_start
+
+
+def test_both_renderings_are_merged_and_nothing_doubles(converted, raw_lines):
+    _, posts = converted
+    for post in posts.itertuples():
+        lines = post.text.split("\n")
+        doubled = {line for line, n in Counter(lines).items() if n > 1}
+        if post.source_line_start == 369:
+            # The last post shows 'Read in full' twice in its first rendering (lines 370 and 385,
+            # before its second rendering starts at 386): after the headline and at the end.
+            assert doubled == {"Read in full"}
+            assert raw_lines[369] == raw_lines[384] == "Read in full" and raw_lines[385] == raw_lines[370]
+        else:
+            assert not doubled, post.source_line_start
+    # Lines only one rendering has are kept: quotes only the second shows, lines only the first does.
+    by_start = posts.set_index("source_line_start")
+    assert raw_lines[89] in by_start.text[73] and raw_lines[74] in by_start.text[73]
+    assert raw_lines[150] in by_start.text[137] and raw_lines[152] in by_start.text[137]
+    assert raw_lines[351] in by_start.text[344]
+
+
+def test_forward_reply_and_media_fields(converted):
+    _, posts = converted
+    by_start = posts.set_index("source_line_start")
+    assert by_start.forwarded_from.dropna().to_dict() == FORWARDS
+    replies = by_start.reply_to_post_id.dropna().to_dict()
+    assert {k: by_start.index[by_start.post_id == v][0] for k, v in replies.items()} == REPLIES
+    assert set(by_start.reply_to_author.dropna()) == {"Russian MFA 🇷🇺"}
+    assert set(by_start.index[by_start.has_media]) == MEDIA
+    assert by_start.is_truncated.tolist() == [False] * 19 + [True]
+    for text in posts.text:
+        assert not any(s in text for s in INTERFACE_STRINGS)
+        assert not text.startswith("Forwarded from")
+
+
+def test_dates_are_inferred_marked_days_inside_the_period(converted):
+    _, posts = converted
+    assert posts.published_at.notna().all()
+    assert set(posts.date_precision) == {"day"}
+    assert set(posts.date_source) == {"inferred_from_text", "inferred_from_order"}
+    days = [d.date().isoformat() for d in posts.published_at]
+    assert days == sorted(days) and days[0] == "2025-04-03" and days[-1] == "2025-04-05"
+    assert (posts.published_at.dt.time.astype(str) == "00:00:00").all()
+
+
+def test_line_accounting_adds_up(converted):
+    result, _ = converted
+    (entry,) = result.inputs
+    assert entry.facts["lines"] == len(SEED.read_text(encoding="utf-8").splitlines()) == 399
+    assert sum(entry.facts["line_usage"].values()) == 399
+    assert entry.facts["line_usage"]["rejected"] == 0
+    assert entry.facts["line_usage"]["forward_header"] == len(FORWARDS)
+    assert entry.facts["line_usage"]["reply_quote"] == 2 * len(REPLIES)
+
+
+# --- the committed package ----------------------------------------------------------------------
+
+def test_committed_package_is_what_build_makes(tmp_path):
+    """`make build` leaves no diff: rebuilding from the committed raw file reproduces every byte."""
+    shutil.copy(ROOT / "dataset.toml", tmp_path)
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    shutil.copy(ROOT / "datapackage.json", tmp_path)  # keeps `created` for the same version
+    build(tmp_path / "dataset.toml")
+    descriptor = json.loads((ROOT / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        assert (tmp_path / resource["path"]).read_bytes() == (ROOT / resource["path"]).read_bytes(), resource["path"]
+    assert (tmp_path / "data" / "manifest.json").read_text() == (ROOT / "data" / "manifest.json").read_text()
+    assert (tmp_path / "datapackage.json").read_text() == (ROOT / "datapackage.json").read_text()
+
+
+def test_committed_package_passes_frictionless_validate():
+    frictionless = Path(sys.executable).parent / "frictionless"
+    result = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=ROOT, check=False,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_committed_hashes_match_and_pandas_reads_declared_types():
+    descriptor = json.loads((ROOT / "datapackage.json").read_text())
+    schemas = load_schemas()
+    assert [r["name"] for r in descriptor["resources"]] == list(schemas)
+    for resource in descriptor["resources"]:
+        path = ROOT / resource["path"]
+        assert resource["hash"] == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        schema = schemas[resource["name"]]
+        assert pq.read_schema(path).remove_metadata().equals(schema.arrow)
+        frame = pd.read_parquet(path)
+        assert list(frame.columns) == schema.field_names
+        for field in schema.fields:
+            dtype = frame[field["name"]].dtype
+            expected = {
+                "string": pd.api.types.is_string_dtype,
+                "integer": pd.api.types.is_integer_dtype,
+                "boolean": pd.api.types.is_bool_dtype,
+                "datetime": lambda t: str(t) == "datetime64[us, UTC]",
+            }[field["type"]]
+            assert expected(dtype), (resource["name"], field["name"], dtype)
