@@ -58,7 +58,8 @@ def text_post_id(channel: str, text: str) -> str:
 
 
 def native_post_id(channel: str, message_id: str) -> str:
-    """The id of a post whose source numbers messages: unique across channels converted together."""
+    """The id of a post whose source numbers messages: unique across channels converted together.
+    ``channel`` is the channel's numeric id where known (titles change and collide), else its name."""
     return f"{channel}/{message_id}"
 
 
@@ -77,7 +78,7 @@ class AssignPostIds(Step):
         if post.post_id:
             return post
         if post.message_id is not None:
-            post.post_id = native_post_id(post.channel, post.message_id)
+            post.post_id = native_post_id(post.channel_id or post.channel, post.message_id)
             return post
         base = text_post_id(post.channel, post.text)
         seen = self._issued.get(base, 0) + 1

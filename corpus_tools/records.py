@@ -28,15 +28,25 @@ class Post:
     text: str
     source_file: str
     post_id: str | None = None
+    channel_id: str | None = None
     message_id: str | None = None
     published_at: datetime | None = None
     date_precision: str | None = None
     date_source: str | None = None
+    edited_at: datetime | None = None
+    author: str | None = None
+    author_id: str | None = None
     forwarded_from: str | None = None
+    forwarded_from_id: str | None = None
     reply_to_author: str | None = None
     reply_to_excerpt: str | None = None
+    reply_to_message_id: str | None = None
+    reply_to_chat_id: str | None = None
     reply_to_post_id: str | None = None
     has_media: bool = False
+    media_type: str | None = None
+    views: int | None = None
+    forwards: int | None = None
     is_truncated: bool = False
     source_line_start: int | None = None
     source_line_end: int | None = None
@@ -46,6 +56,7 @@ class Post:
     mentions: list[tuple[int, str]] | None = None
     countries: list[tuple[int, str]] | None = None
     links: list[Link] | None = None
+    reactions: list[tuple[str, int]] = field(default_factory=list)  # (reaction, count)
 
 
 @dataclass

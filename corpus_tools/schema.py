@@ -71,13 +71,43 @@ class TableSchema:
 
     @cached_property
     def arrow(self) -> pa.Schema:
-        """The Arrow schema: declared columns in order, declared types, required -> not null."""
-        return pa.schema(
-            [
-                pa.field(f["name"], ARROW_TYPES[f["type"]], nullable=not f.get("constraints", {}).get("required"))
-                for f in self.fields
-            ]
-        )
+        """The Arrow schema: declared columns in order, declared types, required -> not null.
+
+        It carries pandas metadata naming each column's pandas dtype, so ``pandas.read_parquet``
+        (and frictionless, which reads Parquet through pandas) gives the declared types: without it
+        an integer column with nulls would come back as float64 with NaN for null.
+        """
+        fields = [
+            pa.field(f["name"], ARROW_TYPES[f["type"]], nullable=not f.get("constraints", {}).get("required"))
+            for f in self.fields
+        ]
+        return pa.schema(fields, metadata={"pandas": json.dumps(_pandas_metadata(self.fields))})
+
+
+# Table Schema type -> (pandas_type, numpy_type when required, numpy_type when nullable)
+_PANDAS_TYPES = {
+    "string": ("unicode", "object", "object"),
+    "integer": ("int64", "int64", "Int64"),
+    "number": ("float64", "float64", "float64"),
+    "boolean": ("bool", "bool", "boolean"),
+    "datetime": ("datetimetz", "datetime64[us]", "datetime64[us]"),
+    "date": ("date", "object", "object"),
+}
+
+
+def _pandas_metadata(fields: list[dict[str, Any]]) -> dict[str, Any]:
+    columns = []
+    for f in fields:
+        pandas_type, required_type, nullable_type = _PANDAS_TYPES[f["type"]]
+        required = f.get("constraints", {}).get("required")
+        columns.append({
+            "name": f["name"],
+            "field_name": f["name"],
+            "pandas_type": pandas_type,
+            "numpy_type": required_type if required else nullable_type,
+            "metadata": {"timezone": "UTC"} if f["type"] == "datetime" else None,
+        })
+    return {"index_columns": [], "column_indexes": [], "columns": columns}
 
 
 def _check(name: str, descriptor: dict[str, Any], path: Path) -> None:

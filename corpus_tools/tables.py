@@ -28,6 +28,8 @@ def side_rows(post: Post) -> Iterator[tuple[str, Row]]:
     for offset, code in post.countries or []:
         yield "countries", {"post_id": post.post_id, "offset": offset, "country_code": code,
                             "country_name": country_name(code)}
+    for reaction, count in post.reactions:
+        yield "reactions", {"post_id": post.post_id, "reaction": reaction, "count": count}
     for link in post.links or []:
         if link.offset is not None:
             label = link.label if link.label != link.url else None

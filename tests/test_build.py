@@ -56,7 +56,7 @@ def test_build_publishes_a_valid_package(project):
     assert source == {"title": "A dump", "path": "raw/dump.txt",
                       "hash": f"sha256:{sha256(project / 'raw' / 'dump.txt')}", "bytes": len(DUMP.encode())}
     names = [r["name"] for r in descriptor["resources"]]
-    assert names == ["posts", "countries", "hashtags", "links", "mentions", "rejects"]
+    assert names == ["posts", "countries", "hashtags", "links", "mentions", "reactions", "rejects"]
     for resource in descriptor["resources"]:
         assert resource["path"] == f"data/{resource['name']}.parquet"
         assert resource["format"] == "parquet" and resource["mediatype"] == "application/vnd.apache.parquet"

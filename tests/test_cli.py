@@ -27,7 +27,7 @@ def test_convert_prints_the_accounting(tmp_path, write):
     assert result.exit_code == 0, result.output
     assert "dump.txt (telegram-text): 3 posts, 1 rejects" in result.output
     assert "15 lines: post_text 6, merged_duplicate 3, interface_string 2, forward_header 1, reply_quote 2" in result.output
-    assert "tables: posts 3, countries 2, hashtags 1, links 1, mentions 1, rejects 1" in result.output
+    assert "tables: posts 3, countries 2, hashtags 1, links 1, mentions 1, reactions 0, rejects 1" in result.output
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,8 @@ The reply body paragraph, long enough.
     records, stats = read(write("d.txt", dump))
     first, second, reply = posts_of(records)
     assert not first.has_media and not second.has_media
-    assert reply.has_media
+    assert reply.has_media and reply.media_type == "video"
+    assert first.media_type is None
     assert reply.reply_to_author == "Russian MFA 🇷🇺"
     assert reply.reply_to_excerpt == "First headline of the first post here The first body paragraph is long…"
     assert reply.text.split("\n") == ["A reply that carries a video, headline", "The reply body paragraph, long enough."]
@@ -162,6 +163,7 @@ VIEW IN TELEGRAM
     records, _ = read(write("d.txt", dump))
     withheld, first, second = posts_of(records)
     assert withheld.has_media and withheld.forwarded_from == "Russian Mission Geneva"
+    assert withheld.media_type == "unknown"
     assert withheld.text.split("\n") == ["A forwarded post whose content was withheld",
                                          "Its only paragraph, which the preview showed once."]
     assert (withheld.source_line_start, withheld.source_line_end) == (1, 5)

@@ -10,7 +10,7 @@ from corpus_tools.schema import load_schemas, schema_dir
 
 def test_every_table_is_declared_and_posts_come_first():
     schemas = load_schemas()
-    assert list(schemas) == ["posts", "countries", "hashtags", "links", "mentions", "rejects"]
+    assert list(schemas) == ["posts", "countries", "hashtags", "links", "mentions", "reactions", "rejects"]
 
 
 def test_arrow_schema_is_derived_from_the_declaration():

@@ -1,10 +1,6 @@
 """The Data Package descriptor (``datapackage.json``), derived from the declared schemas.
 
-Each table becomes a resource whose schema is the declared Table Schema, with one derivation:
-frictionless-py reads Parquet through pandas, which turns a null in an integer column into NaN,
-and then fails to recognise that NaN as missing (it tests ``value is np.nan``). Nullable integer
-and number fields therefore list "nan" among their missing values. No real value of such a field
-can be the string "nan", so this hides nothing.
+Each table becomes a resource whose schema is the declared Table Schema, as written in ``schemas/``.
 """
 
 from __future__ import annotations
@@ -22,15 +18,6 @@ PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 
-def resource_schema(schema: TableSchema) -> dict[str, Any]:
-    """The declared schema as it goes into a Parquet resource (see module doc)."""
-    descriptor = copy.deepcopy(schema.descriptor)
-    for f in descriptor["fields"]:
-        if f["type"] in ("integer", "number") and not f.get("constraints", {}).get("required"):
-            f["missingValues"] = ["nan"]
-    return descriptor
-
-
 def table_resource(name: str, path: Path, relative: str, schema: TableSchema) -> dict[str, Any]:
     return {
         "name": name,
@@ -40,7 +27,7 @@ def table_resource(name: str, path: Path, relative: str, schema: TableSchema) ->
         "mediatype": PARQUET_MEDIATYPE,
         "hash": f"sha256:{sha256_file(path)}",
         "description": schema.descriptor.get("description", ""),
-        "schema": resource_schema(schema),
+        "schema": copy.deepcopy(schema.descriptor),
     }
 
 

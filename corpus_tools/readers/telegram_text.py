@@ -353,6 +353,8 @@ class TelegramTextReader(Reader):
             reply_to_author=seg.reply[0] if seg.reply else None,
             reply_to_excerpt=seg.reply[1] if seg.reply else None,
             has_media=has_media,
+            # The preview's placeholder stands for a video it cannot play; withheld content is unnamed.
+            media_type="video" if seg.media_placeholder else ("unknown" if seg.closed else None),
             source_line_start=used[0] + 1,
             source_line_end=used[-1] + 1,
             links=links,
