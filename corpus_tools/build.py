@@ -119,6 +119,7 @@ def build(config_path: Path = Path("dataset.toml")) -> BuildResult:
             created=created_timestamp(previous, config.package["version"]),
             sources=sources,
             resources=resources,
+            temporal_coverage=str(config.period) if config.period else None,
         )
         stage.publish(result.files)
     text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"

@@ -52,6 +52,7 @@ def test_build_publishes_a_valid_package(project):
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert (descriptor["name"], descriptor["version"]) == ("test-dataset", "1.2.3")
     assert descriptor["created"].endswith("Z")
+    assert descriptor["temporalCoverage"] == "2025-04-03/2025-04-05"
     (source,) = descriptor["sources"]
     assert source == {"title": "A dump", "path": "raw/dump.txt",
                       "hash": f"sha256:{sha256(project / 'raw' / 'dump.txt')}", "bytes": len(DUMP.encode())}

@@ -46,8 +46,12 @@ def created_timestamp(previous: dict[str, Any] | None, version: str) -> str:
 
 
 def package_descriptor(*, metadata: dict[str, Any], created: str, sources: list[dict[str, Any]],
-                       resources: list[dict[str, Any]]) -> dict[str, Any]:
-    """Assemble the descriptor; ``metadata`` is the [package] table of dataset.toml."""
+                       resources: list[dict[str, Any]], temporal_coverage: str | None = None) -> dict[str, Any]:
+    """Assemble the descriptor; ``metadata`` is the [package] table of dataset.toml.
+
+    ``temporal_coverage`` is the collection period as an ISO 8601 interval ('2025-04-03/2025-04-05'),
+    under schema.org's name for it (Data Package v2 has none), for checks and catalogues to read.
+    """
     descriptor: dict[str, Any] = {"$schema": PACKAGE_PROFILE}
     for key in ("name", "title", "description", "version"):
         descriptor[key] = metadata[key]
@@ -55,6 +59,8 @@ def package_descriptor(*, metadata: dict[str, Any], created: str, sources: list[
     for key in ("homepage", "keywords", "licenses", "contributors"):
         if key in metadata:
             descriptor[key] = metadata[key]
+    if temporal_coverage:
+        descriptor["temporalCoverage"] = temporal_coverage
     descriptor["sources"] = sources
     descriptor["resources"] = resources
     return descriptor
