@@ -64,11 +64,25 @@ def _run(function, *args, **kwargs):
 def _print_conversion(result: ConvertResult) -> None:
     for summary in result.inputs:
         typer.echo(f"{summary.source_file} ({summary.format}): {summary.posts} posts, {summary.rejects} rejects")
-        usage = summary.facts.get("line_usage")
-        if usage:
-            typer.echo(f"  {summary.facts['lines']} lines: " + ", ".join(f"{k} {v}" for k, v in usage.items()))
+        for unit, key in (("lines", "line_usage"), ("records", "record_usage")):
+            usage = summary.facts.get(key)
+            if usage:
+                typer.echo(f"  {summary.facts[unit]} {unit}: " + ", ".join(f"{k} {v}" for k, v in usage.items()))
     typer.echo("tables: " + ", ".join(f"{name} {rows}" for name, rows in result.tables.items()))
     typer.echo(f"written to {result.out_dir}/ (accounting in manifest.json)")
+
+
+def _column_overrides(pairs: list[str]) -> dict[str, str]:
+    """--column FIELD=COLUMN options as a mapping."""
+    from .errors import UsageError
+
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field:
+            raise UsageError(f"--column {pair!r}: expected FIELD=COLUMN, e.g. text=message")
+        mapping[field.strip()] = column.strip()
+    return mapping
 
 
 @app.command()
@@ -76,20 +90,29 @@ def convert(
     inputs: Annotated[list[Path], typer.Argument(help="Input files, converted together into one table set.",
                                                  show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write TABLE.parquet and manifest.json to.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="Input format: auto (detect) or telegram-text.")] = "auto",
+    format: Annotated[str, typer.Option("--format", "-f", help="Input format: auto (detect), telegram-json, "
+                                        "telethon-jsonl, csv or telegram-text.")] = "auto",
     channel: Annotated[str | None, typer.Option(help="Channel name for sources that don't carry it "
-                                                        "(telegram-text dumps), e.g. MFARussia.")] = None,
+                                                     "(telegram-text dumps), e.g. MFARussia.")] = None,
     period: Annotated[str | None, typer.Option(help="Collection period START/END (ISO dates); dates the "
-                                                       "posts mention inside it date undated posts.")] = None,
+                                                    "posts mention inside it date undated posts.")] = None,
+    tz: Annotated[str | None, typer.Option(help="Time zone of local times given without offset (old Telegram "
+                                                "Desktop exports), e.g. Europe/Moscow.")] = None,
+    column: Annotated[list[str] | None, typer.Option(help="CSV mapping override FIELD=COLUMN (repeatable), "
+                                                         "e.g. text=message.")] = None,
+    max_rejects: Annotated[int | None, typer.Option(help="Fail (exit 1) when more than N records are "
+                                                         "rejected.")] = None,
 ) -> None:
     """Convert raw inputs into the declared Parquet tables.
 
-    Example: corpus-tools convert dump.txt --out out/ --channel MFARussia --period 2025-04-03/2025-04-05
+    Example: corpus-tools convert result.json dump.txt --out out/ --channel MFARussia --tz Europe/Moscow
     """
     from . import api
 
     parsed = _run(api.Period.parse, period) if period else None
-    result = _run(api.convert, inputs, out, format=format, channel=channel, period=parsed)
+    columns = _run(_column_overrides, column or [])
+    result = _run(api.convert, inputs, out, format=format, channel=channel, period=parsed, tz=tz,
+                  columns=columns, max_rejects=max_rejects)
     _print_conversion(result)
 
 

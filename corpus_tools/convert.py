@@ -1,10 +1,11 @@
 """convert: inputs -> declared tables. The pipeline the data flows through, in order:
 
-    reader (per input format) -> NormalizeText -> AssignPostIds -> InferDates -> ResolveReplies
-    -> ExtractEntities -> one Parquet writer per declared table
+    reader (per input format) -> LimitRejects -> NormalizeText -> AssignPostIds -> InferDates
+    -> ResolveReplies -> ExtractEntities -> one Parquet writer per declared table
+    -> replies to posts outside the dataset unlinked (references)
 
-plus a manifest (``manifest.json``) accounting for every input: its hash, how each of its lines
-was used, how many posts and rejects it gave, and what each step did.
+plus a manifest (``manifest.json``) accounting for every input: its hash, how each of its lines or
+records was used, how many posts and rejects it gave, and what each step did.
 """
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ from typing import Any
 from . import __version__
 from .dating import InferDates, Period
 from .entities import ExtractEntities
+from .errors import UsageError
 from .normalize import AssignPostIds, NormalizeText
 from .output import Staging, write_atomic
 from .parquet import TableWriter
-from .pipeline import Record, Step, chain
+from .pipeline import LimitRejects, Record, Step, chain
 from .readers import detect_format, reader_for
+from .readers.base import ReaderOptions
 from .readers.textfile import check_file
+from .readers.timestamps import parse_zone
 from .records import Post
+from .references import drop_dangling_replies
 from .replies import ResolveReplies
 from .schema import TableSchema, load_schemas
 from .tables import post_row, reject_row, side_rows
@@ -92,13 +97,14 @@ def source_names(paths: Sequence[Path]) -> list[str]:
     return [p.relative_to(common).as_posix() for p in resolved]
 
 
-def pipeline_steps(period: Period | None) -> list[Step]:
-    return [NormalizeText(), AssignPostIds(), InferDates(period), ResolveReplies(), ExtractEntities()]
+def pipeline_steps(period: Period | None, max_rejects: int | None) -> list[Step]:
+    return [LimitRejects(max_rejects), NormalizeText(), AssignPostIds(), InferDates(period), ResolveReplies(),
+            ExtractEntities()]
 
 
-def _read_all(summaries: list[InputSummary], channel: str | None) -> Iterator[Record]:
+def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator[Record]:
     for summary in summaries:
-        reader = reader_for(summary.format, channel=channel)
+        reader = reader_for(summary.format, options)
         for record in reader.read(summary.path, summary.source_file):
             if isinstance(record, Post):
                 summary.posts += 1
@@ -126,37 +132,43 @@ def write_tables(records: Iterator[Record], out_dir: Path, schemas: dict[str, Ta
 
 
 def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
-                 period: Period | None = None) -> ConvertResult:
+                 period: Period | None = None, tz: str | None = None, columns: dict[str, str] | None = None,
+                 max_rejects: int | None = None) -> ConvertResult:
     """Convert ``inputs`` into tables and a manifest written straight into ``out_dir``.
 
     Callers that publish use ``convert``, which stages this and renames into place.
     """
+    options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}))
+    if max_rejects is not None and max_rejects < 0:
+        raise UsageError(f"--max-rejects {max_rejects}: must be 0 or more")
     summaries = []
     for path, name in zip(inputs, source_names(inputs)):
         size = check_file(path)
-        fmt = detect_format(path) if format == "auto" else format
+        fmt = detect_format(path, columns=options.columns) if format == "auto" else format
         summaries.append(InputSummary(path=path, source_file=name, format=fmt, bytes=size, sha256=sha256_file(path)))
     schemas = load_schemas()
-    steps = pipeline_steps(period)
-    tables = write_tables(chain(_read_all(summaries, channel), steps), out_dir, schemas)
+    steps = pipeline_steps(period, max_rejects)
+    tables = write_tables(chain(_read_all(summaries, options), steps), out_dir, schemas)
+    step_stats = {step.name: dict(sorted(step.stats.items())) for step in steps}
+    step_stats["drop_dangling_replies"] = {"unlinked": drop_dangling_replies(out_dir / "posts.parquet", schemas["posts"])}
     result = ConvertResult(
-        out_dir=out_dir, inputs=summaries, tables=tables,
-        steps={step.name: dict(sorted(step.stats.items())) for step in steps},
-        options={"format": format, "channel": channel, "period": str(period) if period else None},
+        out_dir=out_dir, inputs=summaries, tables=tables, steps=step_stats,
+        options={"format": format, "channel": channel, "period": str(period) if period else None, "tz": tz,
+                 "columns": dict(sorted((columns or {}).items())), "max_rejects": max_rejects},
     )
     text = json.dumps(result.manifest(), indent=2, ensure_ascii=False) + "\n"
     write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
     return result
 
 
-def convert(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
-            period: Period | None = None) -> ConvertResult:
-    """Convert inputs into ``out_dir``/TABLE.parquet + manifest.json, all or nothing.
+def convert(inputs: Sequence[Path], out_dir: Path, **options: Any) -> ConvertResult:
+    """Convert inputs into ``out_dir``/TABLE.parquet + manifest.json, all or nothing. ``options``
+    are those of ``convert_into``: format, channel, period, tz, columns, max_rejects.
 
-    Example: ``convert([Path("dump.txt")], Path("out"), channel="MFARussia").tables["posts"]``
+    Example: ``convert([Path("result.json")], Path("out"), tz="Europe/Moscow").tables["posts"]``
     """
     with Staging(out_dir) as stage:
-        result = convert_into(inputs, stage.path, format=format, channel=channel, period=period)
+        result = convert_into(inputs, stage.path, **options)
         stage.publish(result.files)
     result.out_dir = out_dir
     return result

@@ -1,8 +1,9 @@
 """Extracting entities from post text for the side tables: hashtags, mentions, links, countries.
 
 Each entity is recorded at its code-point offset in the canonical text, so a row points back to
-the exact place it came from. Readers whose format carries entities (Telegram JSON) fill them
-themselves; this step fills only what is still missing (None).
+the exact place it came from. Readers whose format marks entities (Telegram JSON, Telethon) fill
+them themselves, and those are authoritative; this step fills only what is still None, from the
+text: for links, URLs and the labels of links whose URL a flat-text scrape lost.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from functools import cache
 
 from .pipeline import Step
-from .records import Link, Post
+from .records import Link, Mention, Post
 
 # Telegram hashtags: letters, digits and underscores after '#', not inside a word ('C#', 'a#b').
 HASHTAG = re.compile(r"(?<![\w#])#(\w*[^\W\d]\w*)")
@@ -19,6 +20,8 @@ HASHTAG = re.compile(r"(?<![\w#])#(\w*[^\W\d]\w*)")
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]{4,31})\b")
 URL = re.compile(r"\b(?:https?://|t\.me/|www\.)[^\s<>\"'«»“”]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}…"
+# Labels of links whose URL a flat-text scrape lost: a line saying only this (after any emoji).
+LOST_LINK_LABELS = ("Read in full",)
 # A flag is two regional indicator symbols (U+1F1E6..U+1F1FF) spelling an ISO 3166-1 code.
 FLAG = re.compile("[\U0001F1E6-\U0001F1FF]{2}")
 
@@ -32,13 +35,13 @@ def hashtags(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(1)) for m in HASHTAG.finditer(text)]
 
 
-def mentions(text: str) -> list[tuple[int, str]]:
-    """Mentioned usernames without their '@', at their offsets.
+def mentions(text: str) -> list[Mention]:
+    """@username mentions at their offsets.
 
     >>> mentions("ask @MFARussia, not mail@example.org")
-    [(4, 'MFARussia')]
+    [Mention(offset=4, shown_as='@MFARussia', username='MFARussia', user_id=None)]
     """
-    return [(m.start(), m.group(1)) for m in MENTION.finditer(text)]
+    return [Mention(m.start(), m.group(0), username=m.group(1)) for m in MENTION.finditer(text)]
 
 
 def urls(text: str) -> list[tuple[int, str]]:
@@ -82,14 +85,20 @@ def flags(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def locate_labels(text: str, links: list[Link]) -> None:
-    """Give each label-only link the offset of its label, searching forward in text order."""
-    position = 0
-    for link in links:
-        if link.offset is None and link.label:
-            found = text.find(link.label, position)
-            if found >= 0:
-                link.offset, position = found, found + len(link.label)
+def lost_links(text: str) -> list[Link]:
+    r"""Lines that are only a link label whose URL was lost ('📎Read in full'), as url-less links.
+
+    >>> [(link.offset, link.label) for link in lost_links("Head\n📎Read in full\nRead in full, please")]
+    [(6, 'Read in full')]
+    """
+    found, position = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        start = next((i for i, c in enumerate(stripped) if c.isalnum()), len(stripped))
+        if stripped[start:] in LOST_LINK_LABELS:
+            found.append(Link(url=None, label=stripped[start:], offset=position + line.index(stripped) + start))
+        position += len(line) + 1
+    return found
 
 
 class ExtractEntities(Step):
@@ -105,11 +114,9 @@ class ExtractEntities(Step):
             post.mentions = mentions(text)
         if post.countries is None:
             post.countries = flags(text)
-        links = post.links if post.links is not None else []
-        locate_labels(text, links)
-        if not any(link.url for link in links):
-            links.extend(Link(url=url, offset=offset) for offset, url in urls(text))
-        post.links = sorted(links, key=lambda link: (link.offset is None, link.offset or 0))
+        if post.links is None:
+            found = lost_links(text) + [Link(url=url, offset=offset) for offset, url in urls(text)]
+            post.links = sorted(found, key=lambda link: link.offset or 0)
         for kind in ("hashtags", "mentions", "countries", "links"):
             self.stats[kind] += len(getattr(post, kind))
         return post

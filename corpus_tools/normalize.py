@@ -1,8 +1,10 @@
 """Normalisation steps: canonical text, then stable post ids derived from it.
 
 Canonical text is what every later stage (ids, entities, duplicate checks) reads, so it is fixed
-first: Unicode NFC (so 'é' typed two ways compares equal), no trailing spaces on lines, no blank
-lines at either end.
+first: Unicode NFC (so 'é' typed two ways compares equal) and LF line ends. Whitespace is kept as
+the source has it: an export's text must stay equal to the export's own text, and entity offsets
+point into it. (The telegram-text reader strips the ends of its lines itself: there, trailing
+spaces are scrape noise.)
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ from .records import Post
 
 
 def canonical_text(text: str) -> str:
-    """NFC, each line stripped at its end, surrounding blank lines removed.
+    r"""NFC with LF line ends.
 
-    >>> canonical_text("Cafe\\u0301  \\nok\\n")
-    'Café\\nok'
+    >>> canonical_text("Cafe\u0301\r\nok ")
+    'Café\nok '
     """
-    text = unicodedata.normalize("NFC", text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def nfc(value: str | None) -> str | None:

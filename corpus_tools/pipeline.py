@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from .errors import DataError
 from .records import Post, Reject
 
 Record = Post | Reject
@@ -41,3 +42,25 @@ def chain(records: Iterable[Record], steps: Iterable[Step]) -> Iterator[Record]:
     for step in steps:
         stream = step(stream)
     return stream
+
+
+class LimitRejects(Step):
+    """Fail the run once more than ``limit`` records have been rejected (``--max-rejects``): past a
+    point, rejects mean the input is not what the user thinks it is."""
+
+    name = "limit_rejects"
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __call__(self, records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            if isinstance(record, Reject):
+                self.stats["rejects"] += 1
+                if self.limit is not None and self.stats["rejects"] > self.limit:
+                    raise DataError(
+                        f"more than {self.limit} records rejected (--max-rejects); the latest: "
+                        f"{record.source_file} {record.location}: {record.reason}"
+                    )
+            yield record

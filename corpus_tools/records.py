@@ -21,6 +21,16 @@ class Link:
 
 
 @dataclass
+class Mention:
+    """A mention: '@username', or a name the source links to a user id (mention by name)."""
+
+    offset: int
+    shown_as: str
+    username: str | None = None
+    user_id: str | None = None
+
+
+@dataclass
 class Post:
     """One post as it moves through the pipeline; the fields mirror ``schemas/posts.schema.json``."""
 
@@ -33,6 +43,7 @@ class Post:
     published_at: datetime | None = None
     date_precision: str | None = None
     date_source: str | None = None
+    published_local: str | None = None
     edited_at: datetime | None = None
     author: str | None = None
     author_id: str | None = None
@@ -53,7 +64,7 @@ class Post:
     # Side-table entities. None means "not extracted yet": the entities step fills them from the
     # text; a reader whose format carries entities (Telegram JSON) fills them itself.
     hashtags: list[tuple[int, str]] | None = None
-    mentions: list[tuple[int, str]] | None = None
+    mentions: list[Mention] | None = None
     countries: list[tuple[int, str]] | None = None
     links: list[Link] | None = None
     reactions: list[tuple[str, int]] = field(default_factory=list)  # (reaction, count)

@@ -23,8 +23,9 @@ def side_rows(post: Post) -> Iterator[tuple[str, Row]]:
     """(table, row) for every entity of the post, in text order within each table."""
     for offset, tag in post.hashtags or []:
         yield "hashtags", {"post_id": post.post_id, "offset": offset, "hashtag": tag}
-    for offset, username in post.mentions or []:
-        yield "mentions", {"post_id": post.post_id, "offset": offset, "username": username}
+    for mention in post.mentions or []:
+        yield "mentions", {"post_id": post.post_id, "offset": mention.offset, "shown_as": mention.shown_as,
+                           "username": mention.username, "user_id": mention.user_id}
     for offset, code in post.countries or []:
         yield "countries", {"post_id": post.post_id, "offset": offset, "country_code": code,
                             "country_name": country_name(code)}

@@ -7,7 +7,7 @@ import pytest
 
 from corpus_tools.convert import convert, source_names
 from corpus_tools.dating import Period
-from corpus_tools.errors import InputError
+from corpus_tools.errors import DataError, InputError
 from corpus_tools.schema import load_schemas
 
 DUMP = """\
@@ -83,3 +83,47 @@ def test_source_names_are_relative_to_the_common_folder(tmp_path):
     a, b = tmp_path / "a" / "result.json", tmp_path / "b" / "result.json"
     assert source_names([a, b]) == ["a/result.json", "b/result.json"]
     assert source_names([a]) == ["result.json"]
+
+
+def _export(channel_id, messages):
+    return json.dumps({"name": f"Channel {channel_id}", "type": "public_channel", "id": channel_id,
+                       "messages": messages})
+
+
+def _message(number, text="post", **fields):
+    return {"id": number, "type": "message", "date_unixtime": str(1743674400 + number), "text": text, **fields}
+
+
+def test_many_channels_convert_into_one_table_set(tmp_path, write):
+    inputs = []
+    for channel in range(1, 21):
+        (tmp_path / f"ChatExport_{channel}").mkdir()
+        messages = [_message(1, f"hello from {channel}"), _message(2, "again", reply_to_message_id=1),
+                    {"id": 3, "type": "service", "action": "pin_message"}]
+        inputs.append(write(f"ChatExport_{channel}/result.json", _export(channel, messages)))
+    result = convert(inputs, tmp_path / "out")
+    posts = pd.read_parquet(tmp_path / "out" / "posts.parquet")
+    assert result.tables["posts"] == 40 and posts.post_id.is_unique
+    assert posts.channel.nunique() == 20 and set(posts.source_file) == {f"ChatExport_{c}/result.json" for c in range(1, 21)}
+    assert sum(i.facts["record_usage"]["service"] for i in result.inputs) == 20
+    assert posts.reply_to_post_id.dropna().tolist() == [f"{c}/1" for c in range(1, 21)]
+
+
+def test_replies_to_posts_outside_the_dataset_are_unlinked(tmp_path, write):
+    path = write("result.json", _export(5, [_message(10, reply_to_message_id=9), _message(11, reply_to_message_id=10)]))
+    result = convert([path], tmp_path / "out")
+    posts = pd.read_parquet(tmp_path / "out" / "posts.parquet")
+    assert posts.reply_to_message_id.tolist() == ["9", "10"]
+    assert posts.reply_to_post_id.tolist()[1] == "5/10" and pd.isna(posts.reply_to_post_id.tolist()[0])
+    assert result.steps["drop_dangling_replies"] == {"unlinked": 1}
+
+
+@pytest.mark.parametrize(("limit", "fails"), [(None, False), (2, False), (1, True), (0, True)])
+def test_max_rejects(tmp_path, write, limit, fails):
+    path = write("result.json", _export(5, [_message(1), {"type": "message", "text": "no id"}, _message(2, text=7)]))
+    if fails:
+        with pytest.raises(DataError, match=f"more than {limit} records rejected"):
+            convert([path], tmp_path / "out", max_rejects=limit)
+        assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    else:
+        assert convert([path], tmp_path / "out", max_rejects=limit).tables["rejects"] == 2

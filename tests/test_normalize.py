@@ -6,8 +6,8 @@ def post(text, channel="chan", **fields):
     return Post(channel=channel, text=text, source_file="f", **fields)
 
 
-def test_canonical_text_is_nfc_without_trailing_space():
-    assert canonical_text("\nCafe\u0301 \n  second\t\n\n") == "Caf\u00e9\n  second"
+def test_canonical_text_is_nfc_with_lf_and_keeps_whitespace():
+    assert canonical_text("\nCafe\u0301 \r\n  second\t\r\n") == "\nCaf\u00e9 \n  second\t\n"
 
 
 def test_normalize_step_applies_nfc_to_free_text_fields():

@@ -44,7 +44,23 @@ def test_bom_and_line_ends_are_normalised(write):
     assert read_text(write("w.txt", b"\xef\xbb\xbfa\r\nb\rc\n")) == "a\nb\nc\n"
 
 
-def test_detect_format(write):
-    assert detect_format(write("d.txt", "some text\n")) == "telegram-text"
-    with pytest.raises(InputError, match="JSON"):
-        detect_format(write("r.json", ' {"messages": []}'))
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("some text\n", "telegram-text"),
+        ('\ufeff{\n "name": "chan",\n "messages": []\n}', "telegram-json"),
+        ('{"_": "Message", "id": 1, "message": "hi"}\n{"_": "Message", "id": 2}\n', "telethon-jsonl"),
+        ('{"id": 1, "peer_id": {"channel_id": 5}}\n', "telethon-jsonl"),
+        ('{"name": "not a message but one line"}\n', "telegram-json"),
+        ("id,thread_id,chat,body,timestamp\n1,a,a,hi,2025-01-01 00:00:00\n", "csv"),
+        ("a,b,c\n1,2,3\n", "telegram-text"),  # a CSV without the mapped columns is not recognised
+    ],
+)
+def test_detect_format(write, content, expected):
+    assert detect_format(write("input", content)) == expected
+
+
+@pytest.mark.parametrize(("content", "message"), [("[1, 2]", "a JSON array"), ("<!DOCTYPE html><p>", "HTML input")])
+def test_detect_format_refuses(write, content, message):
+    with pytest.raises(InputError, match=message):
+        detect_format(write("input", content))

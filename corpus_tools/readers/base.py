@@ -1,17 +1,34 @@
 """What every reader is: a class with one ``read`` method that yields posts and rejects for one file.
 
 The converter loops over inputs and hands each file to its reader; a reader only knows its format.
-Facts about an input that belong in the convert manifest (how its lines were used, how many records
-were skipped and why) go into ``self.stats[source_file]``.
+Facts about an input that belong in the convert manifest (how its lines or records were used) go
+into ``self.stats[source_file]``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from ..records import Post, Reject
+
+
+@dataclass(frozen=True)
+class ReaderOptions:
+    """What the user tells readers that the input does not say.
+
+    ``channel`` names the channel of sources that don't (or overrides a single chat's title);
+    ``tz`` is the zone of local times that come without an offset; ``columns`` overrides the CSV
+    reader's column mapping (field -> column name).
+    """
+
+    channel: str | None = None
+    tz: ZoneInfo | None = None
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 class Reader:
@@ -19,10 +36,71 @@ class Reader:
 
     format_name: ClassVar[str] = ""
 
-    def __init__(self, *, channel: str | None = None) -> None:
-        self.channel = channel
+    def __init__(self, options: ReaderOptions | None = None) -> None:
+        self.options = options or ReaderOptions()
         self.stats: dict[str, dict[str, Any]] = {}
+
+    @property
+    def channel(self) -> str | None:
+        return self.options.channel
 
     def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
         """Yield the posts of ``path`` in source order, and a Reject for each unusable record."""
         raise NotImplementedError
+
+
+SERVICE = "service"
+
+
+class BadRecord(ValueError):
+    """A record that cannot become a post; its message is the reject reason."""
+
+
+class RecordReader(Reader):
+    """A reader of record-shaped sources (JSON messages, JSON lines, CSV rows).
+
+    Subclasses yield ``(record_result, ...)`` through ``_tally``, which counts every record as a post,
+    a service message (not a post: channel created, message pinned) or a reject, so the manifest
+    accounts for every record.
+    """
+
+    def _usage(self, source_file: str) -> Counter:
+        entry = self.stats.setdefault(source_file, {"records": 0, "record_usage": Counter()})
+        return entry["record_usage"]
+
+    def _tally(self, source_file: str, result: Post | Reject | str) -> Post | Reject | None:
+        """Count one record's outcome; return it unless it is a service message."""
+        usage = self._usage(source_file)
+        kind = "post" if isinstance(result, Post) else "rejected" if isinstance(result, Reject) else SERVICE
+        usage[kind] += 1
+        self.stats[source_file]["records"] += 1
+        return None if result == SERVICE else result  # type: ignore[return-value]
+
+    def _finish(self, source_file: str) -> None:
+        usage = self._usage(source_file)
+        self.stats[source_file]["record_usage"] = {k: usage.get(k, 0) for k in ("post", SERVICE, "rejected")}
+
+
+def strip_peer(value: object) -> str | None:
+    """A chat or user id without its kind prefix: 'channel1878264527' -> '1878264527'.
+
+    >>> strip_peer("channel1878264527"), strip_peer(42), strip_peer(None)
+    ('1878264527', '42', None)
+    """
+    if value is None or value == "":
+        return None
+    text = str(value)
+    for prefix in ("channel", "chat", "user", "peer"):
+        if text.startswith(prefix) and text[len(prefix):].lstrip("-").isdigit():
+            return text[len(prefix):]
+    return text
+
+
+def text_or_none(value: Any) -> str | None:
+    """A field's value as text, with absent and empty both None."""
+    return None if value is None or value == "" else str(value)
+
+
+def count_or_none(value: Any) -> int | None:
+    """A count (views, forwards) when the source gives a non-negative integer, else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

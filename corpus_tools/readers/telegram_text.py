@@ -28,8 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..entities import LOST_LINK_LABELS
 from ..errors import InputError
-from ..records import LineUsage, Link, Post, Reject
+from ..records import LineUsage, Post, Reject
 from .base import Reader
 from .textfile import read_text
 
@@ -39,11 +40,9 @@ VIEW_IN_TELEGRAM = "VIEW IN TELEGRAM"
 INTERFACE_STRINGS = (MEDIA_UNSUPPORTED, CONTENT_WITHHELD, VIEW_IN_TELEGRAM)
 FORWARD_PREFIX = "Forwarded from "
 ELLIPSIS = "…"
-# Link labels whose URL the flat text lost; they stay in the text and are recorded as links.
-LINK_LABELS = ("Read in full",)
 # Lines too common to mark where a second rendering starts: section dividers, the channel's own
 # ellipsis and link labels recur inside one rendering.
-_NOT_ANCHORS = {"***", "<...>", *LINK_LABELS}
+_NOT_ANCHORS = {"***", "<...>", *LOST_LINK_LABELS}
 _ANCHOR_MIN_CHARS = 16
 _TITLE_MAX_CHARS = 80
 _EVIDENCE_LINES = 8  # how far to look for evidence that a second rendering has started
@@ -343,8 +342,6 @@ class TelegramTextReader(Reader):
         usage.add("merged_duplicate", len(seg.first) + len(seg.second) - len(body))
         usage.add("interface_string", len(used) - preamble - len(seg.first) - len(seg.second))
         text_lines = [d.lines[i].strip() for i in body]
-        links = [Link(url=None, label=label) for line in text_lines
-                 if (label := _strip_decoration(_key(line))) in LINK_LABELS]
         return Post(
             channel=self.channel or "",
             text="\n".join(text_lines),
@@ -357,7 +354,6 @@ class TelegramTextReader(Reader):
             media_type="video" if seg.media_placeholder else ("unknown" if seg.closed else None),
             source_line_start=used[0] + 1,
             source_line_end=used[-1] + 1,
-            links=links,
         )
 
 

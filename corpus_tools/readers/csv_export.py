@@ -1,0 +1,166 @@
+"""Reader for scraper CSV exports (format ``csv``), through a column mapping.
+
+The default mapping is 4CAT's Telegram export (columns id, thread_id, chat, author, author_name,
+body, reply_to, views, timestamp, unix_timestamp, author_forwarded_from_name, ...). Any other
+scraper's CSV converts by overriding the mapping, field by field: ``--column text=message``.
+Rows are read one at a time. A row that cannot become a post (no id, unreadable date, a count
+that is not a number, the wrong number of fields) is a reject.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, UsageError
+from ..normalize import native_post_id
+from ..records import Post, Reject
+from .base import BadRecord, ReaderOptions, RecordReader
+from .textfile import check_file
+from .timestamps import BadTimestamp, from_iso, from_unix, set_published
+
+# field -> column in 4CAT's Telegram CSV. An empty column name means "not in this export".
+FOURCAT_COLUMNS = {
+    "message_id": "id", "channel": "chat", "text": "body", "published_at": "unix_timestamp",
+    "published_local": "timestamp", "edited_at": "unix_timestamp_edited", "author": "author_name",
+    "author_id": "author", "forwarded_from": "author_forwarded_from_name",
+    "forwarded_from_id": "author_forwarded_from_id", "reply_to_message_id": "reply_to", "views": "views",
+    "forwards": "forwards", "reactions": "reactions", "media_type": "attachment_type",
+}
+REQUIRED_FIELDS = ("message_id", "text")
+# 4CAT attachment types -> the posts table's media_type vocabulary ('url' is a link preview, not media).
+_MEDIA = {"photo": "photo", "document": "document", "poll": "poll", "geo": "location", "geo_live": "location",
+          "venue": "location", "contact": "contact", "unsupported": "unsupported", "video": "video",
+          "game": "unknown", "invoice": "unknown", "url": None, "": None}
+
+
+def column_mapping(overrides: dict[str, str]) -> dict[str, str]:
+    """The 4CAT mapping with the user's overrides; an unknown field is a UsageError."""
+    unknown = sorted(set(overrides) - set(FOURCAT_COLUMNS))
+    if unknown:
+        raise UsageError(f"--column: unknown field {unknown[0]!r}; fields are {', '.join(FOURCAT_COLUMNS)}")
+    return {**FOURCAT_COLUMNS, **overrides}
+
+
+class CsvReader(RecordReader):
+    """Posts from a scraper's CSV export."""
+
+    format_name = "csv"
+
+    def __init__(self, options: ReaderOptions | None = None) -> None:
+        super().__init__(options)
+        self.columns = column_mapping(self.options.columns)
+
+    def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
+        check_file(path)
+        csv.field_size_limit(sys.maxsize)  # post bodies can be long
+        self._usage(source_file)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            try:
+                header = next(rows)
+                self._check_header(path, header)
+                for row in rows:
+                    result = self._tally(source_file, self._row(header, row, source_file, rows.line_num))
+                    if result is not None:
+                        yield result
+            except UnicodeDecodeError as error:
+                raise InputError(f"{path}:{rows.line_num + 1}: invalid UTF-8 (byte 0x{error.object[error.start]:02x})") from None
+            except csv.Error as error:
+                raise InputError(f"{path}:{rows.line_num}: malformed CSV ({error})") from None
+        self._finish(source_file)
+
+    def _check_header(self, path: Path, header: list[str]) -> None:
+        for name in REQUIRED_FIELDS:
+            column = self.columns[name]
+            if column not in header:
+                raise InputError(f"{path}: CSV header has no column {column!r} for {name}; "
+                                 f"map one with --column {name}=COLUMN")
+
+    def _row(self, header: list[str], row: list[str], source_file: str, line: int) -> Post | Reject:
+        raw = ",".join(row)
+        if len(row) != len(header):
+            return Reject(source_file, f"line {line}", f"row has {len(row)} fields, the header {len(header)}", raw)
+        values = dict(zip(header, row))
+        try:
+            return self._post(values, source_file)
+        except (BadRecord, BadTimestamp) as problem:
+            return Reject(source_file, f"line {line}", str(problem), raw)
+
+    def _value(self, values: dict[str, str], name: str) -> str | None:
+        value = values.get(self.columns[name]) if self.columns[name] else None
+        return value if value not in (None, "") else None
+
+    def _post(self, values: dict[str, str], source_file: str) -> Post:
+        get = partial(self._value, values)
+        channel = self.channel or get("channel") or "unknown"
+        message_id = get("message_id")
+        if message_id is None:
+            raise BadRecord("missing id")
+        message_id = message_id.removeprefix(f"{get('channel')}-")  # 4CAT writes CHAT-ID
+        media = _MEDIA.get(get("media_type") or "", "unknown")
+        post = Post(channel=channel, message_id=message_id, text=values.get(self.columns["text"], ""),
+                    source_file=source_file, author=get("author"), author_id=get("author_id"),
+                    forwarded_from=get("forwarded_from") or get("forwarded_from_id"),
+                    forwarded_from_id=get("forwarded_from_id"), reply_to_message_id=get("reply_to_message_id"),
+                    views=_number(get("views"), "views"), forwards=_number(get("forwards"), "forwards"),
+                    reactions=repeated_reactions(get("reactions") or ""), media_type=media, has_media=media is not None)
+        self._set_dates(post, get)
+        if post.reply_to_message_id:
+            post.reply_to_post_id = native_post_id(channel, post.reply_to_message_id)
+        post.post_id = native_post_id(channel, message_id)
+        return post
+
+    def _set_dates(self, post: Post, get: Any) -> None:
+        instant = get("published_at")
+        set_published(post, instant=None if instant is None else _instant(instant), local=get("published_local"),
+                      zone=self.options.tz)
+        if get("edited_at") is not None:
+            post.edited_at = _instant(get("edited_at"))
+
+
+def _instant(value: str):
+    """Unix seconds, or ISO 8601 with an offset."""
+    return from_unix(value) if value.replace(".", "", 1).isdigit() else from_iso(value)
+
+
+def _number(value: str | None, name: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(float(value))
+    except ValueError:
+        raise BadRecord(f"{name} {value!r} is not a number") from None
+    if number < 0:
+        raise BadRecord(f"{name} {value!r} is negative")
+    return number
+
+
+def repeated_reactions(text: str) -> list[tuple[str, int]]:
+    """4CAT writes reactions as each emoji repeated once per reaction: '👍👍❤️' -> counts.
+
+    >>> repeated_reactions("👍👍👍❤️👍")
+    [('👍', 4), ('❤️', 1)]
+    """
+    counts: dict[str, int] = {}
+    for cluster in _emoji_clusters(text.replace(",", "").replace(" ", "")):
+        counts[cluster] = counts.get(cluster, 0) + 1
+    return list(counts.items())
+
+
+def _emoji_clusters(text: str) -> Iterator[str]:
+    """Split a run of emoji into clusters: a base and the joiners, selectors and modifiers after it."""
+    cluster = ""
+    for char in text:
+        code = ord(char)
+        joins = code in (0x200D, 0xFE0F, 0xFE0E, 0x20E3) or 0x1F3FB <= code <= 0x1F3FF or cluster.endswith("\u200d")
+        if cluster and not joins:
+            yield cluster
+            cluster = ""
+        cluster += char
+    if cluster:
+        yield cluster

@@ -1,0 +1,130 @@
+"""Reader for Telegram Desktop's "Export chat history" JSON (format ``telegram-json``).
+
+Two shapes: a single-chat export ``{name, type, id, messages: [...]}`` and a full-account export
+``{..., chats: {list: [chat, ...]}, left_chats: {list: [...]}}`` in which each chat is its own
+channel. The file is streamed with ijson, one message at a time, so a multi-gigabyte export
+converts in bounded memory. Message by message conversion is in ``telegram_desktop``.
+
+A file that is not JSON at all, or JSON of another shape, is an InputError. If the JSON breaks
+off after messages were read (a truncated copy), those messages are kept and the break is a
+reject, so nothing read is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..errors import InputError
+from ..records import Post, Reject
+from .base import RecordReader
+from .telegram_desktop import Chat, convert_message
+from .textfile import check_file, read_head
+
+_CHAT_LISTS = ("chats.list.item", "left_chats.list.item")
+_SNIPPET_BYTES = 200
+
+
+class TelegramJsonReader(RecordReader):
+    """Posts from a Telegram Desktop result.json, single chat or full account."""
+
+    format_name = "telegram-json"
+
+    def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
+        import ijson
+
+        check_file(path)
+        if not read_head(path, 4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            raise InputError(f"{path}: not a JSON object, so not a Telegram Desktop export")
+        self._usage(source_file)
+        count = 0
+        with path.open("rb") as handle:
+            try:
+                for index, (chat, message) in enumerate(_messages(handle, path)):
+                    location = f"message {message.get('id')} of chat {chat.id}" if isinstance(message, dict) \
+                        else f"messages[{index}] of chat {chat.id}"
+                    result = self._tally(source_file, convert_message(
+                        message, chat=chat, options=self.options, source_file=source_file, location=location))
+                    count += 1
+                    if result is not None:
+                        yield result
+            except ijson.JSONError as error:
+                if count == 0:
+                    raise InputError(f"{path}: malformed JSON ({_one_line(error)})") from None
+                yield self._tally(source_file, _break_reject(handle, path, source_file, error))  # type: ignore[misc]
+        self._finish(source_file)
+
+
+def _messages(handle: BinaryIO, path: Path) -> Iterator[tuple[Chat, Any]]:
+    """(chat, message) for every message in the export, in file order."""
+    import ijson
+
+    shape = _shape(handle, path)
+    handle.seek(0)
+    if shape is not None:  # single chat: ijson builds each message in C, the fast path
+        for message in ijson.items(handle, "messages.item", use_float=True):
+            yield shape, message
+        return
+    yield from _account_messages(handle)
+
+
+def _shape(handle: BinaryIO, path: Path) -> Chat | None:
+    """The chat of a single-chat export (its name, id, type precede ``messages``), or None for a
+    full-account export; InputError for JSON of another shape."""
+    import ijson
+
+    found: dict[str, Any] = {}
+    for prefix, event, value in ijson.parse(handle, use_float=True):
+        if prefix in ("name", "id", "type") and event in ("string", "number"):
+            found[prefix] = value
+        elif prefix == "messages" and event == "start_array":
+            return _chat(found)
+        elif prefix == "chats" and event == "start_map":
+            return None
+    raise InputError(f"{path}: JSON, but not a Telegram Desktop export (no 'messages' or 'chats')")
+
+
+def _account_messages(handle: BinaryIO) -> Iterator[tuple[Chat, Any]]:
+    """Messages of a full-account export, chat by chat, building one message at a time."""
+    import ijson
+
+    fields: dict[str, Any] = {}
+    builder, message_prefix = None, ""
+    for prefix, event, value in ijson.parse(handle, use_float=True):
+        if builder is not None:
+            builder.event(event, value)
+            if prefix == message_prefix and event in ("end_map", "end_array"):
+                yield _chat(fields), builder.value
+                builder = None
+            continue
+        head, _, name = prefix.rpartition(".")
+        if head in _CHAT_LISTS and name in ("name", "id", "type") and event in ("string", "number", "null"):
+            fields[name] = value
+        elif prefix in _CHAT_LISTS and event == "start_map":
+            fields = {}
+        elif head.endswith(".messages") and name == "item" and head.removesuffix(".messages") in _CHAT_LISTS:
+            if event in ("start_map", "start_array"):
+                builder, message_prefix = ijson.ObjectBuilder(), prefix
+                builder.event(event, value)
+            else:  # a scalar where a message should be: convert_message rejects it
+                yield _chat(fields), value
+
+
+def _chat(fields: dict[str, Any]) -> Chat:
+    chat_id = fields.get("id")
+    chat_id = "unknown" if chat_id is None else str(int(chat_id)) if isinstance(chat_id, float) else str(chat_id)
+    name = fields.get("name") or f"chat{chat_id}"
+    return Chat(name=str(name), id=chat_id, type=fields.get("type"))
+
+
+def _break_reject(handle: BinaryIO, path: Path, source_file: str, error: Exception) -> Reject:
+    position = handle.tell()
+    handle.seek(max(0, position - _SNIPPET_BYTES))
+    snippet = handle.read(_SNIPPET_BYTES).decode("utf-8", "replace")
+    return Reject(source_file, f"byte {position}", f"malformed JSON, the rest of the file is unreadable "
+                  f"({_one_line(error)})", snippet)
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:200]

@@ -1,0 +1,205 @@
+"""Reader for Telethon message dumps as JSON lines (format ``telethon-jsonl``): one
+``Message.to_dict()`` per line, dates as ISO strings (``isoformat()`` or ``str()``) or Unix seconds.
+
+Entity offsets count UTF-16 code units (Telegram's convention), so they are mapped to code points
+before use. ``MessageService`` lines are service messages, not posts. A line that is not JSON, not
+an object, or lacks what a post needs is a reject; a file in which no line is a message is an
+InputError. Lines are read one at a time: memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..normalize import native_post_id
+from ..records import Post, Reject
+from .base import SERVICE, BadRecord, RecordReader, count_or_none, strip_peer, text_or_none
+from .spans import Span, attach, nfc_with_spans, utf16_offsets
+from .textfile import check_file
+from .timestamps import BadTimestamp, from_iso, from_unix
+
+_ENTITY_KINDS = {
+    "MessageEntityHashtag": "hashtag", "MessageEntityMention": "mention", "MessageEntityMentionName": "mention_name",
+    "InputMessageEntityMentionName": "mention_name", "MessageEntityUrl": "url", "MessageEntityTextUrl": "text_link",
+}
+_MEDIA = {
+    "MessageMediaPhoto": "photo", "MessageMediaPoll": "poll", "MessageMediaGeo": "location",
+    "MessageMediaGeoLive": "location", "MessageMediaVenue": "location", "MessageMediaContact": "contact",
+    "MessageMediaUnsupported": "unsupported",
+}
+_NOT_MEDIA = {None, "MessageMediaEmpty", "MessageMediaWebPage"}  # a link preview is not the post's media
+
+
+class TelethonJsonlReader(RecordReader):
+    """Posts from a JSON-lines dump of Telethon messages."""
+
+    format_name = "telethon-jsonl"
+
+    def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
+        check_file(path)
+        self._usage(source_file)
+        parsed = 0
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                result, ok = self._line(raw, source_file, number)
+                parsed += ok
+                result = self._tally(source_file, result)
+                if result is not None:
+                    yield result
+        if parsed == 0:
+            raise InputError(f"{path}: no line is a JSON object, so not a Telethon JSON-lines dump")
+        self._finish(source_file)
+
+    def _line(self, raw: bytes, source_file: str, number: int) -> tuple[Post | Reject | str, bool]:
+        location = f"line {number}"
+        try:
+            text = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as error:
+            return Reject(source_file, location, f"invalid UTF-8 (byte {error.start + 1} of the line)",
+                          raw.decode("utf-8", "replace").rstrip("\r\n")), False
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as error:
+            return Reject(source_file, location, f"malformed JSON line ({error.msg} at column {error.colno})", text), False
+        if not isinstance(record, dict):
+            return Reject(source_file, location, f"line is a JSON {type(record).__name__}, not an object", text), False
+        if record.get("_") == "MessageService":
+            return SERVICE, True
+        try:
+            return self._post(record, source_file, number), True
+        except (BadRecord, BadTimestamp) as problem:
+            return Reject(source_file, location, str(problem), text), True
+
+    def _post(self, record: dict[str, Any], source_file: str, number: int) -> Post:
+        message_id = record.get("id")
+        if isinstance(message_id, bool) or not isinstance(message_id, int):
+            raise BadRecord("missing id" if message_id is None else f"id {message_id!r} is not a message number")
+        chat_id = _peer_id(record.get("peer_id"))
+        text = record.get("message")
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            raise BadRecord(f"text of the wrong type ({type(text).__name__})")
+        text, spans = nfc_with_spans(text, _spans(text, record.get("entities")))
+        post = Post(
+            channel=self.channel or (f"channel{chat_id}" if chat_id else "unknown"),
+            channel_id=chat_id, message_id=str(message_id), text=text, source_file=source_file,
+            published_at=_instant(record.get("date"), "date"), date_precision="second", date_source="platform",
+            author=text_or_none(record.get("post_author")), author_id=_peer_ref(record.get("from_id")),
+            views=count_or_none(record.get("views")), forwards=count_or_none(record.get("forwards")),
+            reactions=_reactions(record.get("reactions")), media_type=_media(record.get("media")),
+        )
+        if record.get("edit_date"):
+            post.edited_at = _instant(record["edit_date"], "edit_date")
+        _set_forward(post, record.get("fwd_from"))
+        _set_reply(post, record.get("reply_to"), chat_id)
+        post.has_media = post.media_type is not None
+        attach(post, spans)
+        post.post_id = native_post_id(chat_id or post.channel, post.message_id or "")
+        return post
+
+
+def _spans(text: str, entities: Any) -> list[Span]:
+    spans, units = [], None
+    for entity in entities or []:
+        kind = _ENTITY_KINDS.get(entity.get("_")) if isinstance(entity, dict) else None
+        if kind is None or not isinstance(entity.get("offset"), int) or not isinstance(entity.get("length"), int):
+            continue
+        units = units or utf16_offsets(text)
+        start, end = entity["offset"], entity["offset"] + entity["length"]
+        if 0 <= start <= end < len(units):
+            user = entity.get("user_id")
+            spans.append(Span(kind, units[start], units[end], url=text_or_none(entity.get("url")),
+                              user_id=None if user is None else str(user)))
+    return spans
+
+
+def _instant(value: Any, name: str):
+    if value is None:
+        raise BadRecord(f"no {name}")
+    return from_unix(value) if isinstance(value, (int, float)) else from_iso(value)
+
+
+def _peer_id(peer: Any) -> str | None:
+    """The bare id of a Peer dict ({'_': 'PeerChannel', 'channel_id': 1}) or of a plain number."""
+    if isinstance(peer, dict):
+        for key in ("channel_id", "chat_id", "user_id"):
+            if peer.get(key) is not None:
+                return str(peer[key])
+        return None
+    return strip_peer(peer)
+
+
+def _peer_ref(peer: Any) -> str | None:
+    """A peer as Telegram Desktop writes it ('channel123', 'user123'), so ids compare across formats."""
+    if isinstance(peer, dict):
+        for key, kind in (("channel_id", "channel"), ("chat_id", "chat"), ("user_id", "user")):
+            if peer.get(key) is not None:
+                return f"{kind}{peer[key]}"
+        return None
+    return None if peer is None else str(peer)
+
+
+def _set_forward(post: Post, header: Any) -> None:
+    if not isinstance(header, dict):
+        return
+    post.forwarded_from_id = _peer_ref(header.get("from_id"))
+    post.forwarded_from = text_or_none(header.get("from_name")) or post.forwarded_from_id or "unknown"
+
+
+def _set_reply(post: Post, header: Any, chat_id: str | None) -> None:
+    if not isinstance(header, dict) or header.get("reply_to_msg_id") is None:
+        return
+    post.reply_to_message_id = str(header["reply_to_msg_id"])
+    other = _peer_id(header.get("reply_to_peer_id"))
+    post.reply_to_chat_id = other if other != chat_id else None
+    post.reply_to_post_id = native_post_id(post.reply_to_chat_id or chat_id or post.channel, post.reply_to_message_id)
+
+
+def _media(media: Any) -> str | None:
+    kind = media.get("_") if isinstance(media, dict) else None
+    if kind in _NOT_MEDIA:
+        return None
+    if kind == "MessageMediaDocument":
+        return _document_kind(media.get("document"))
+    return _MEDIA.get(kind, "unknown")
+
+
+def _document_kind(document: Any) -> str:
+    attributes = document.get("attributes", []) if isinstance(document, dict) else []
+    names = {a.get("_"): a for a in attributes if isinstance(a, dict)}
+    if "DocumentAttributeSticker" in names:
+        return "sticker"
+    if "DocumentAttributeAnimated" in names:
+        return "animation"
+    if "DocumentAttributeVideo" in names:
+        return "video"
+    if "DocumentAttributeAudio" in names:
+        return "voice" if names["DocumentAttributeAudio"].get("voice") else "audio"
+    return "document"
+
+
+def _reactions(value: Any) -> list[tuple[str, int]]:
+    found = []
+    results = value.get("results", []) if isinstance(value, dict) else []
+    for item in results:
+        reaction = item.get("reaction") if isinstance(item, dict) else None
+        count = item.get("count") if isinstance(item, dict) else None
+        if not isinstance(reaction, dict) or not isinstance(count, int):
+            continue
+        kind = reaction.get("_")
+        if kind == "ReactionEmoji" and reaction.get("emoticon"):
+            found.append((reaction["emoticon"], count))
+        elif kind == "ReactionCustomEmoji":
+            found.append((f"custom:{reaction.get('document_id', '')}", count))
+        elif kind == "ReactionPaid":
+            found.append(("paid", count))
+    return found
+
+

@@ -1,0 +1,116 @@
+"""Telethon JSON lines, written here: Message.to_dict() shapes, UTF-16 entity offsets, bad lines."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from corpus_tools.errors import InputError
+from corpus_tools.readers.base import ReaderOptions
+from corpus_tools.readers.telethon_jsonl import TelethonJsonlReader
+from corpus_tools.records import Post, Reject
+
+
+def msg(id, text="hello", **fields):
+    return {"_": "Message", "id": id, "peer_id": {"_": "PeerChannel", "channel_id": 1001},
+            "date": "2025-04-03T10:00:00+00:00", "message": text, **fields}
+
+
+def read(write, *lines, channel=None):
+    content = "\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines)
+    path = write("dump.jsonl", content + "\n")
+    reader = TelethonJsonlReader(ReaderOptions(channel=channel))
+    records = list(reader.read(path, path.name))
+    return records, reader.stats[path.name]
+
+
+def test_message_fields(write):
+    full = msg(
+        7, "Breaking: talks", views=1200, forwards=30, post_author="Press office",
+        edit_date="2025-04-03 11:00:00+00:00", from_id={"_": "PeerChannel", "channel_id": 1001},
+        fwd_from={"_": "MessageFwdHeader", "date": "2025-04-02T09:00:00+00:00",
+                  "from_id": {"_": "PeerChannel", "channel_id": 555}, "from_name": None},
+        reply_to={"_": "MessageReplyHeader", "reply_to_msg_id": 5, "reply_to_peer_id": None},
+        media={"_": "MessageMediaDocument", "document": {"_": "Document", "attributes": [
+            {"_": "DocumentAttributeVideo", "duration": 3}]}},
+        reactions={"_": "MessageReactions", "results": [
+            {"_": "ReactionCount", "reaction": {"_": "ReactionEmoji", "emoticon": "👍"}, "count": 5},
+            {"_": "ReactionCount", "reaction": {"_": "ReactionCustomEmoji", "document_id": 99}, "count": 2}]},
+    )
+    (post,), stats = read(write, full, channel="MFARussia")
+    assert (post.post_id, post.channel, post.channel_id, post.message_id) == ("1001/7", "MFARussia", "1001", "7")
+    assert post.published_at == datetime(2025, 4, 3, 10, tzinfo=UTC) and post.date_source == "platform"
+    assert post.edited_at == datetime(2025, 4, 3, 11, tzinfo=UTC)
+    assert (post.views, post.forwards, post.author, post.author_id) == (1200, 30, "Press office", "channel1001")
+    assert (post.forwarded_from, post.forwarded_from_id) == ("channel555", "channel555")
+    assert (post.reply_to_message_id, post.reply_to_post_id, post.reply_to_chat_id) == ("5", "1001/5", None)
+    assert (post.has_media, post.media_type) == (True, "video")
+    assert post.reactions == [("👍", 5), ("custom:99", 2)]
+    assert stats == {"records": 1, "record_usage": {"post": 1, "service": 0, "rejected": 0}}
+
+
+def test_entity_offsets_count_utf16_units(write):
+    text = "😀 再见 #тег @user_name ok https://t.me/x 🇷🇺 #end"
+    def units(s):
+        return len(s.encode("utf-16-le")) // 2
+    def entity(kind, piece, **extra):
+        start = text.index(piece)
+        return {"_": kind, "offset": units(text[:start]), "length": units(piece), **extra}
+    entities = [entity("MessageEntityHashtag", "#тег"), entity("MessageEntityMention", "@user_name"),
+                entity("MessageEntityUrl", "https://t.me/x"), entity("MessageEntityHashtag", "#end"),
+                entity("MessageEntityTextUrl", "ok", url="https://ok.org"), {"_": "MessageEntityBold", "offset": 0, "length": 2}]
+    (post,), _ = read(write, msg(1, text, entities=entities))
+    assert post.hashtags == [(text.index("#тег"), "тег"), (text.index("#end"), "end")]
+    assert [(m.offset, m.username) for m in post.mentions] == [(text.index("@user_name"), "user_name")]
+    assert [(link.offset, link.url, link.label) for link in post.links] == [
+        (text.index("https"), "https://t.me/x", None), (text.index("ok"), "https://ok.org", "ok")]
+
+
+@pytest.mark.parametrize("date", ["2025-04-03T13:00:00+03:00", "2025-04-03 10:00:00+00:00", 1743674400])
+def test_date_forms(write, date):
+    (post,), _ = read(write, msg(1, date=date))
+    assert post.published_at == datetime(2025, 4, 3, 10, tzinfo=UTC)
+
+
+def test_service_messages_are_counted_not_posts(write):
+    records, stats = read(write, msg(1), {"_": "MessageService", "id": 2, "action": {"_": "MessageActionPinMessage"}})
+    assert len(records) == 1 and stats["record_usage"] == {"post": 1, "service": 1, "rejected": 0}
+
+
+def test_channel_defaults_to_the_peer_id(write):
+    (post,), _ = read(write, msg(1))
+    assert post.channel == "channel1001" and post.post_id == "1001/1"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"_": "Message", "id": 3, "message": ', "malformed JSON line"),
+        ("[1, 2]", "line is a JSON list, not an object"),
+        (json.dumps({"_": "Message", "message": "no id", "date": "2025-04-03T10:00:00+00:00"}), "missing id"),
+        (json.dumps(msg(4, date="soon")), "unparseable time 'soon'"),
+        (json.dumps(msg(5, date="2025-04-03T10:00:00")), "has no UTC offset"),
+        (json.dumps(msg(6, text={"not": "text"})), "text of the wrong type (dict)"),
+        (json.dumps({k: v for k, v in msg(7).items() if k != "date"}), "no date"),
+    ],
+)
+def test_bad_lines_are_rejected(write, line, reason):
+    records, stats = read(write, msg(1), line, msg(2))
+    assert [type(r).__name__ for r in records] == ["Post", "Reject", "Post"]
+    reject = records[1]
+    assert reason in reject.reason and reject.location == "line 2" and reject.raw == line
+    assert stats["record_usage"] == {"post": 2, "service": 0, "rejected": 1}
+
+
+def test_invalid_utf8_line_is_rejected(write):
+    path = write("dump.jsonl", json.dumps(msg(1)).encode() + b"\n" + b'{"_": "Message", "\xff": 1}\n')
+    reader = TelethonJsonlReader(ReaderOptions())
+    post, reject = list(reader.read(path, "dump.jsonl"))
+    assert isinstance(post, Post) and isinstance(reject, Reject) and reject.reason.startswith("invalid UTF-8")
+
+
+def test_wholly_malformed_file_is_an_input_error(write):
+    with pytest.raises(InputError, match="no line is a JSON object"):
+        read(write, "{oops", "still not json")
