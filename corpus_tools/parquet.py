@@ -17,7 +17,7 @@ from .errors import DataError
 from .schema import TableSchema
 from .tables import Row
 
-ROW_GROUP_SIZE = 65_536
+ROW_GROUP_SIZE = 16_384  # ~10 MB of posts: memory stays low, readers still scan fast
 COMPRESSION = "zstd"
 
 
