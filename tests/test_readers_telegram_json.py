@@ -168,7 +168,7 @@ def test_full_account_export_gives_each_chat_its_channel(write, tmp_path):
                                  "messages": [message(5, "left")]}]},
     }
     path = write_json(write, account)
-    records, stats = read(path)
+    records, stats = read(path, channel="ignored for multi-chat exports")
     assert [(r.channel, r.channel_id, r.post_id) for r in records] == [
         ("Alpha", "1", "1/1"), ("Alpha", "1", "1/3"), ("Beta", "2", "2/1"), ("chat3", "3", "3/5")]
     assert stats["record_usage"] == {"post": 4, "service": 1, "rejected": 0}
@@ -177,6 +177,12 @@ def test_full_account_export_gives_each_chat_its_channel(write, tmp_path):
     convert([path], tmp_path / "out")
     posts = pd.read_parquet(tmp_path / "out" / "posts.parquet")
     assert posts.reply_to_post_id.tolist()[1:3] == ["1/1", "1/3"]  # both targets are in the dataset
+
+
+def test_channel_option_renames_a_single_chat(write):
+    path = write_json(write, {"name": "Russian MFA 🇷🇺", "type": "public_channel", "id": 7, "messages": [message(1)]})
+    (post,), _ = read(path, channel="MFARussia")
+    assert (post.channel, post.post_id) == ("MFARussia", "7/1")
 
 
 def test_text_entities_and_nfc(write):

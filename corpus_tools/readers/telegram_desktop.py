@@ -35,11 +35,13 @@ _MEDIA_KEYS = [("photo", "photo"), ("poll", "poll"), ("location_information", "l
 
 @dataclass(frozen=True)
 class Chat:
-    """The chat a message belongs to: its export ``name``, ``id`` and ``type``."""
+    """The chat a message belongs to: its export ``name``, ``id`` and ``type``; ``single`` when it
+    is the one chat of a single-chat export (only then does ``--channel`` rename it)."""
 
     name: str
     id: str
     type: str | None = None
+    single: bool = True
 
 
 def convert_message(message: Any, *, chat: Chat, options: ReaderOptions, source_file: str,
@@ -62,7 +64,7 @@ def _post(message: dict[str, Any], *, chat: Chat, options: ReaderOptions, source
     text, spans = joined_text(message.get("text", ""))
     text, spans = nfc_with_spans(text, spans)
     post = Post(
-        channel=options.channel or chat.name,
+        channel=(options.channel if chat.single else None) or chat.name,
         channel_id=chat.id,
         message_id=str(message_id),
         text=text,

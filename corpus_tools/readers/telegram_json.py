@@ -95,7 +95,7 @@ def _account_messages(handle: BinaryIO) -> Iterator[tuple[Chat, Any]]:
         if builder is not None:
             builder.event(event, value)
             if prefix == message_prefix and event in ("end_map", "end_array"):
-                yield _chat(fields), builder.value
+                yield _chat(fields, single=False), builder.value
                 builder = None
             continue
         head, _, name = prefix.rpartition(".")
@@ -108,14 +108,14 @@ def _account_messages(handle: BinaryIO) -> Iterator[tuple[Chat, Any]]:
                 builder, message_prefix = ijson.ObjectBuilder(), prefix
                 builder.event(event, value)
             else:  # a scalar where a message should be: convert_message rejects it
-                yield _chat(fields), value
+                yield _chat(fields, single=False), value
 
 
-def _chat(fields: dict[str, Any]) -> Chat:
+def _chat(fields: dict[str, Any], *, single: bool = True) -> Chat:
     chat_id = fields.get("id")
     chat_id = "unknown" if chat_id is None else str(int(chat_id)) if isinstance(chat_id, float) else str(chat_id)
     name = fields.get("name") or f"chat{chat_id}"
-    return Chat(name=str(name), id=chat_id, type=fields.get("type"))
+    return Chat(name=str(name), id=chat_id, type=fields.get("type"), single=single)
 
 
 def _break_reject(handle: BinaryIO, path: Path, source_file: str, error: Exception) -> Reject:
