@@ -77,7 +77,9 @@ def flags(text: str) -> list[tuple[int, str]]:
     >>> flags("🇷🇺🇳🇪 On April 3 🇶🇶")
     [(0, 'RU'), (2, 'NE')]
     """
-    found = []
+    found: list[tuple[int, str]] = []
+    if not text or max(text) < "\U0001f1e6":  # no character as high as a regional indicator: fast exit
+        return found
     for m in FLAG.finditer(text):
         code = "".join(chr(ord(c) - 0x1F1E6 + ord("A")) for c in m.group(0))
         if country_name(code):
