@@ -78,7 +78,7 @@ def flags(text: str) -> list[tuple[int, str]]:
     [(0, 'RU'), (2, 'NE')]
     """
     found: list[tuple[int, str]] = []
-    if not text or max(text) < "\U0001f1e6":  # no character as high as a regional indicator: fast exit
+    if text.isascii():  # a C-speed test that rules out flags in most Latin text
         return found
     for m in FLAG.finditer(text):
         code = "".join(chr(ord(c) - 0x1F1E6 + ord("A")) for c in m.group(0))
