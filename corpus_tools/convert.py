@@ -26,6 +26,7 @@ from .normalize import AssignPostIds, NormalizeText
 from .output import Staging, write_atomic
 from .parquet import TableWriter
 from .pipeline import LimitRejects, Record, Step, chain
+from .progress import progress
 from .readers import detect_format, reader_for
 from .readers.base import ReaderOptions
 from .readers.textfile import check_file
@@ -119,13 +120,16 @@ def write_tables(records: Iterator[Record], out_dir: Path, schemas: dict[str, Ta
     writers = {name: TableWriter(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
     post_columns = schemas["posts"].field_names
     try:
-        for record in records:
-            if isinstance(record, Post):
-                writers["posts"].append(post_row(record, post_columns))
-                for table, row in side_rows(record):
-                    writers[table].append(row)
-            else:
-                writers["rejects"].append(reject_row(record))
+        with progress("Converting", unit="records") as advance:
+            for count, record in enumerate(records, start=1):
+                if isinstance(record, Post):
+                    writers["posts"].append(post_row(record, post_columns))
+                    for table, row in side_rows(record):
+                        writers[table].append(row)
+                else:
+                    writers["rejects"].append(reject_row(record))
+                if count % 1000 == 0:
+                    advance(1000)
     finally:
         counts = {name: writer.close() for name, writer in writers.items()}
     return counts
