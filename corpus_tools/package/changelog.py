@@ -36,7 +36,7 @@ def entry(*, version: str, created: str, diff: PackageDiff | None, tables: dict[
         return "\n".join(lines) + "\n\n"
     if forced_over is not None:
         lines += [f"Published with --force although the change needs a {forced_over} version.", ""]
-    return "\n".join(lines) + diff.render() + "\n"
+    return "\n".join(lines) + "\n" + diff.render() + "\n"
 
 
 def versions(text: str) -> list[str]:

@@ -63,8 +63,8 @@ def _differs(a: pa.ChunkedArray, b: pa.ChunkedArray) -> pa.ChunkedArray:
 def _keyed(diff: TableDiff, old: pa.Table, new: pa.Table, key: list[str]) -> None:
     values = [c for c in new.column_names if c not in key and c in old.column_names
               and old.schema.field(c).type == new.schema.field(c).type]
-    old = old.select(key + values).append_column(OLD, pa.array([True] * old.num_rows))
-    new = new.select(key + values).append_column(NEW, pa.array([True] * new.num_rows))
+    old = old.select(key + values).append_column(OLD, pa.array([True] * old.num_rows, type=pa.bool_()))
+    new = new.select(key + values).append_column(NEW, pa.array([True] * new.num_rows, type=pa.bool_()))
     joined = new.join(old, keys=key, join_type="full outer", left_suffix="", right_suffix=OLD, coalesce_keys=True)
     keys = list(zip(*(joined.column(k).to_pylist() for k in key)))
     in_old, in_new = joined.column(OLD).is_valid().to_pylist(), joined.column(NEW).is_valid().to_pylist()
