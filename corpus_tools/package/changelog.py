@@ -17,6 +17,7 @@ _HEADING = re.compile(r"^## (\S+)", re.MULTILINE)
 
 
 def header(name: str) -> str:
+    """The text above the entries, written once when the changelog is created."""
     return (f"# Changelog\n\nEvery version of the {name} data package, newest first. Each entry is written by "
             "`corpus-tools package` from the difference with the version before it (`corpus-tools diff OLD NEW` "
             "prints the same); the version numbers follow the Data Package Version recipe.\n")

@@ -101,4 +101,5 @@ def croissant(descriptor: dict[str, Any], *, cite_as: str) -> dict[str, Any]:
 
 
 def croissant_bytes(document: dict[str, Any]) -> bytes:
+    """croissant.json as written: indented, UTF-8, a final newline (same document, same bytes)."""
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
