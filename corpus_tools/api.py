@@ -3,8 +3,11 @@
 Example: ``from corpus_tools import api; api.convert([Path("dump.txt")], Path("out"), channel="MFARussia")``
 """
 
-from .build import BuildResult, build
+from .build import BuildResult, build, package
 from .convert import ConvertResult, convert
 from .dating import Period
+from .package.diff import PackageDiff, compare
+from .package.verify import VerifyResult, verify
 
-__all__ = ["BuildResult", "ConvertResult", "Period", "build", "convert"]
+__all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "VerifyResult", "build", "compare", "convert",
+           "package", "verify"]

@@ -1,14 +1,21 @@
-"""build: the main job. Convert the dataset's inputs (as dataset.toml says), check the tables, and
-publish them with their descriptor, all or nothing.
+"""build and package: convert the dataset's inputs (as dataset.toml says), check the tables, and
+publish them as a version of the data package, all or nothing.
 
-Everything is written to a staging folder first; only when the tables pass the checks are they
-renamed into the data folder, and ``datapackage.json`` is written last, so a crash or a failed
-check leaves the previous package as it was.
+Both commands are one pipeline. ``build`` (the main job, ``make build``) publishes the version
+dataset.toml names; ``package`` publishes the version given with ``--version`` or ``--bump`` and
+records it in dataset.toml. Either way the new version is compared with the previous one (the
+descriptor already published, or ``--previous``) and refused when its number bumps less than the
+change needs (``package.semver``), so rebuilding an unchanged version reproduces it byte for byte
+and changing the data without a new version number fails.
+
+Everything is written to a staging folder first; only when the tables pass the checks and the
+version is accepted are they renamed into the data folder, and ``datapackage.json`` is written
+last, so a crash, a failed check or a refused version leaves the previous package as it was.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +26,11 @@ from .convert import ConvertResult, convert_into, sha256_file
 from .dating import Period
 from .errors import InputError, UsageError
 from .output import Staging, write_atomic
-from .package.descriptor import created_timestamp, package_descriptor, table_resource
+from .package.archive import write_archive
+from .package.descriptor import PackageFiles
+from .package.diff import PackageDiff
+from .package.release import prepare_release, publish_release
+from .package.semver import Level, Version
 from .schema import load_schemas
 
 
@@ -75,13 +86,15 @@ class BuildResult:
     convert: ConvertResult
     descriptor_path: Path
     descriptor: dict[str, Any]
+    diff: PackageDiff | None = None  # against the previous version; None for a first release
+    archive: Path | None = None
 
 
-def _previous_descriptor(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+def _previous(explicit: Path | None, published: Path) -> PackageFiles | None:
+    """The version to compare with: ``--previous``, else the published descriptor, else none."""
+    if explicit is not None:
+        return PackageFiles.load(explicit)
+    return PackageFiles.load(published) if published.is_file() else None
 
 
 def _sources(config: DatasetConfig) -> list[dict[str, Any]]:
@@ -96,33 +109,75 @@ def _sources(config: DatasetConfig) -> list[dict[str, Any]]:
     return sources
 
 
-def build(config_path: Path = Path("dataset.toml")) -> BuildResult:
-    """Convert, check and publish the dataset ``config_path`` describes.
+def build(config_path: Path = Path("dataset.toml"), *, version: str | None = None, previous: Path | None = None,
+          force: bool = False, validation: dict[str, Any] | None = None) -> BuildResult:
+    """Convert, check and publish the dataset ``config_path`` describes, as ``version`` (default:
+    dataset.toml's), compared with ``previous`` (default: the published descriptor).
+
+    ``validation`` is the validation summary the data card shows (see ``package.card``).
 
     Example: ``build(Path("dataset.toml")).descriptor["version"]`` -> ``'1.0.0'``
     """
     config = DatasetConfig.load(config_path)
+    prior = _previous(previous, config.descriptor_path)
     sources = _sources(config)
     schemas = load_schemas()
     with Staging(config.data_dir) as stage:
         result = convert_into([i["path"] for i in config.inputs], stage.path, format=config.format,
                               channel=config.channel, period=config.period)
         check_tables(stage.path, schemas)
-        resources = [
-            table_resource(name, stage.path / f"{name}.parquet",
-                           config.relative(config.data_dir / f"{name}.parquet"), schema)
-            for name, schema in schemas.items()
-        ]
-        previous = _previous_descriptor(config.descriptor_path)
-        descriptor = package_descriptor(
-            metadata=config.package,
-            created=created_timestamp(previous, config.package["version"]),
-            sources=sources,
-            resources=resources,
-            temporal_coverage=str(config.period) if config.period else None,
-        )
-        stage.publish(result.files)
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(config.descriptor_path, text.encode("utf-8"))
+        release = prepare_release(
+            stage.path, schemas=schemas, metadata=config.package, version=version or config.package["version"],
+            sources=sources, data_prefix=config.relative(config.data_dir), descriptor_path=config.descriptor_path,
+            previous=prior, period=(config.period.start, config.period.end) if config.period else None,
+            force=force, validation=validation)
+        stage.publish(result.files + release.staged)
+    publish_release(release)
     result.out_dir = config.data_dir
-    return BuildResult(convert=result, descriptor_path=config.descriptor_path, descriptor=descriptor)
+    return BuildResult(convert=result, descriptor_path=config.descriptor_path, descriptor=release.descriptor,
+                       diff=release.diff)
+
+
+def write_version(config_path: Path, version: str) -> None:
+    """Set ``version`` in the [package] table of dataset.toml, changing nothing else in the file
+    (comments and layout stay), so the next ``make build`` rebuilds the version just packaged."""
+    text = config_path.read_text(encoding="utf-8")
+    section = re.search(r"^\[package\][ \t]*$(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
+    line = re.compile(r'^(version[ \t]*=[ \t]*)"[^"\n]*"', re.MULTILINE)
+    if section is None or not line.search(section.group(1)):
+        raise UsageError(f"{config_path}: no version = \"...\" line in [package] to update; set it to {version} by hand")
+    body = line.sub(lambda m: f'{m.group(1)}"{version}"', section.group(1), count=1)
+    updated = text[:section.start(1)] + body + text[section.end(1):]
+    before, after = tomllib.loads(text), tomllib.loads(updated)
+    before["package"]["version"] = version
+    if before != after:  # the edit touched something else: refuse rather than corrupt the config
+        raise UsageError(f"{config_path}: could not update the version safely; set it to {version} by hand")
+    write_atomic(config_path, updated.encode("utf-8"))
+
+
+def package(directory: Path, *, version: str | None = None, bump: str | None = None, previous: Path | None = None,
+            force: bool = False, archive: bool = False) -> BuildResult:
+    """Publish a new version of the dataset in ``directory`` (which holds dataset.toml): ``version``
+    given, or the previous version bumped by ``bump`` (major, minor or patch); ``archive`` also
+    writes ``dist/NAME-VERSION.zip``.
+
+    Example: ``package(Path("."), bump="minor").descriptor["version"]`` -> ``'1.1.0'``
+    """
+    if (version is None) == (bump is None):
+        raise UsageError("give either --version X.Y.Z or --bump major|minor|patch")
+    config_path = directory / "dataset.toml"
+    config = DatasetConfig.load(config_path)
+    if bump is not None:
+        if bump not in ("major", "minor", "patch"):
+            raise UsageError(f"--bump {bump!r}: expected major, minor or patch")
+        prior = _previous(previous, config.descriptor_path)
+        if prior is None:
+            raise UsageError("no previous version to bump: give --version for the first release")
+        version = str(Version.parse(prior.descriptor.get("version", "")).bump(Level[bump.upper()]))
+    result = build(config_path, version=str(Version.parse(version)), previous=previous, force=force)
+    write_version(config_path, result.descriptor["version"])
+    if archive:
+        files = PackageFiles.load(result.descriptor_path)
+        name = f"{result.descriptor['name']}-{result.descriptor['version']}.zip"
+        result.archive = write_archive(files, files.root / "dist" / name, data_prefix=config.relative(config.data_dir))
+    return result

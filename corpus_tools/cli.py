@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from .build import BuildResult
     from .convert import ConvertResult
 
 INTERNAL_ERROR = 3
@@ -128,5 +129,72 @@ def build(
 
     result = _run(api.build, config)
     _print_conversion(result.convert)
+    _print_release(result)
+
+
+def _print_release(result: BuildResult) -> None:
     d = result.descriptor
+    if result.diff is None:
+        typer.echo(f"first release of {d['name']}")
+    elif not result.diff.level:
+        typer.echo(f"no change since {result.diff.old_version}")
+    else:
+        typer.echo(f"compared with {result.diff.old_version}: the change needs a {result.diff.level} version")
     typer.echo(f"published {d['name']} {d['version']}: {result.descriptor_path}")
+
+
+@app.command()
+def package(
+    directory: Annotated[Path, typer.Argument(help="The dataset's folder (holding dataset.toml).")] = Path("."),
+    version: Annotated[str | None, typer.Option("--version", help="The version to publish, X.Y.Z.")] = None,
+    bump: Annotated[str | None, typer.Option("--bump", help="Publish the previous version bumped: major, minor "
+                                                              "or patch.")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help="The previous version's descriptor to compare "
+                                                                      "with (default: the published one).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Publish even when the version bumps less than the change "
+                                                        "needs.")] = False,
+    archive: Annotated[bool, typer.Option("--archive", help="Also write dist/NAME-VERSION.zip.")] = False,
+) -> None:
+    """Publish a new version of the dataset: build it, check the version against the change, write
+    the descriptor, CSV copies, croissant.json, data card and CHANGELOG entry.
+
+    Example: corpus-tools package . --bump minor --archive
+    """
+    from . import api
+
+    result = _run(api.package, directory, version=version, bump=bump, previous=previous, force=force, archive=archive)
+    _print_conversion(result.convert)
+    _print_release(result)
+    if result.archive:
+        typer.echo(f"archive: {result.archive}")
+
+
+@app.command()
+def verify(
+    datapackage: Annotated[Path, typer.Argument(help="The descriptor, or the folder holding datapackage.json.")] = Path("datapackage.json"),
+) -> None:
+    """Check that every resource's file has the size and sha256 its descriptor declares.
+
+    Example: corpus-tools verify datapackage.json
+    """
+    from . import api
+
+    result = _run(api.verify, datapackage)
+    typer.echo(f"verified {result.name} {result.version}: {result.resources} resources, {result.bytes} bytes, "
+               "sizes and sha256 match")
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older version: its descriptor or folder.")],
+    new: Annotated[Path, typer.Argument(help="The newer version: its descriptor or folder.")],
+    limit: Annotated[int, typer.Option("--limit", help="List at most N keys per kind of row change (0: all).")] = 20,
+) -> None:
+    """Show what changed between two versions: metadata, schemas, and rows by primary key.
+
+    Example: corpus-tools diff old/datapackage.json datapackage.json
+    """
+    from . import api
+
+    result = _run(api.compare, old, new)
+    typer.echo(result.render(limit=limit or None), nl=False)

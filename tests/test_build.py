@@ -56,13 +56,23 @@ def test_build_publishes_a_valid_package(project):
     (source,) = descriptor["sources"]
     assert source == {"title": "A dump", "path": "raw/dump.txt",
                       "hash": f"sha256:{sha256(project / 'raw' / 'dump.txt')}", "bytes": len(DUMP.encode())}
-    names = [r["name"] for r in descriptor["resources"]]
-    assert names == ["posts", "countries", "hashtags", "links", "mentions", "reactions", "rejects"]
+    tables = ["posts", "countries", "hashtags", "links", "mentions", "reactions", "rejects"]
+    assert [r["name"] for r in descriptor["resources"]] == tables + [f"{t}-csv" for t in tables]
     for resource in descriptor["resources"]:
-        assert resource["path"] == f"data/{resource['name']}.parquet"
-        assert resource["format"] == "parquet" and resource["mediatype"] == "application/vnd.apache.parquet"
+        table = resource["name"].removesuffix("-csv")
+        if resource["name"].endswith("-csv"):
+            assert resource["path"] == f"data/{table}.csv.gz"
+            assert (resource["format"], resource["mediatype"], resource["encoding"]) == ("csv", "text/csv", "utf-8")
+            assert resource["bytes"] == (project / resource["path"]).stat().st_size
+        else:
+            assert resource["path"] == f"data/{table}.parquet"
+            assert resource["format"] == "parquet" and resource["mediatype"] == "application/vnd.apache.parquet"
+            assert "encoding" not in resource and "bytes" not in resource  # see package.descriptor
+            assert resource["_bytes"] == (project / resource["path"]).stat().st_size
         assert resource["hash"] == f"sha256:{sha256(project / resource['path'])}"
         assert resource["schema"]["fields"]
+    assert descriptor["id"] and descriptor["channelCoverage"] == [
+        {"name": "MFARussia", "posts": 3, "firstDay": "2025-04-03", "lastDay": "2025-04-04"}]
     assert validate(project / "datapackage.json").valid
 
 

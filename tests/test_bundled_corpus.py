@@ -114,17 +114,23 @@ def test_line_accounting_adds_up(converted):
 
 # --- the committed package ----------------------------------------------------------------------
 
+# Every file `make build` writes besides the resources, relative to the repository root.
+OUTPUTS = ["datapackage.json", "croissant.json", "CHANGELOG.md", "data/manifest.json", "data/README.md",
+           "data/overview.png"]
+
+
 def test_committed_package_is_what_build_makes(tmp_path):
     """`make build` leaves no diff: rebuilding from the committed raw file reproduces every byte."""
     shutil.copy(ROOT / "dataset.toml", tmp_path)
     shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
-    shutil.copy(ROOT / "datapackage.json", tmp_path)  # keeps `created` for the same version
-    build(tmp_path / "dataset.toml")
+    shutil.copy(ROOT / "datapackage.json", tmp_path)  # the previous version: keeps `created` for the same version
+    shutil.copy(ROOT / "CHANGELOG.md", tmp_path)
+    result = build(tmp_path / "dataset.toml")
+    assert result.diff is not None and not result.diff.level  # an unchanged rebuild of the published version
     descriptor = json.loads((ROOT / "datapackage.json").read_text())
-    for resource in descriptor["resources"]:
-        assert (tmp_path / resource["path"]).read_bytes() == (ROOT / resource["path"]).read_bytes(), resource["path"]
-    assert (tmp_path / "data" / "manifest.json").read_text() == (ROOT / "data" / "manifest.json").read_text()
-    assert (tmp_path / "datapackage.json").read_text() == (ROOT / "datapackage.json").read_text()
+    assert descriptor["version"] == "1.0.0"
+    for path in [r["path"] for r in descriptor["resources"]] + OUTPUTS:
+        assert (tmp_path / path).read_bytes() == (ROOT / path).read_bytes(), path
 
 
 def test_committed_package_passes_frictionless_validate():
@@ -137,8 +143,8 @@ def test_committed_package_passes_frictionless_validate():
 def test_committed_hashes_match_and_pandas_reads_declared_types():
     descriptor = json.loads((ROOT / "datapackage.json").read_text())
     schemas = load_schemas()
-    assert [r["name"] for r in descriptor["resources"]] == list(schemas)
-    for resource in descriptor["resources"]:
+    assert [r["name"] for r in descriptor["resources"]] == list(schemas) + [f"{name}-csv" for name in schemas]
+    for resource in descriptor["resources"][:len(schemas)]:
         path = ROOT / resource["path"]
         assert resource["hash"] == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
         schema = schemas[resource["name"]]

@@ -1,6 +1,7 @@
 """The command line: thin commands, one-line errors with the right exit code, documented options."""
 
 import re
+import shutil
 
 import pytest
 import typer.main
@@ -117,3 +118,45 @@ def test_readme_documents_every_command_and_option():
             for option in param.opts:
                 if option.startswith("--"):
                     assert f"`{option}" in readme, f"{name} {option}"
+
+
+def test_package_verify_and_diff(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "dump.txt").write_text(DUMP)
+    (tmp_path / "dataset.toml").write_text(CONFIG)
+    result = invoke("package", tmp_path, "--version", "1.0.0")
+    assert result.exit_code == 0, result.output
+    assert "first release of test-dataset\npublished test-dataset 1.0.0" in result.output
+    old = tmp_path.parent / "v1"
+    shutil.copytree(tmp_path, old)
+    (tmp_path / "raw" / "dump.txt").write_text(DUMP.replace("MoD Russia", "MoD of Russia"))
+    result = invoke("build", "--config", tmp_path / "dataset.toml")
+    assert result.exit_code == 2 and "error: 1.0.0 is already published with other content: the change is patch" in result.output
+    result = invoke("package", tmp_path, "--bump", "patch", "--archive")
+    assert result.exit_code == 0, result.output
+    assert "compared with 1.0.0: the change needs a patch version" in result.output
+    assert "archive: " in result.output and (tmp_path / "dist" / "test-dataset-1.0.1.zip").is_file()
+    result = invoke("verify", tmp_path / "datapackage.json")
+    assert result.exit_code == 0 and result.output.startswith("verified test-dataset 1.0.1: 14 resources")
+    result = invoke("diff", old, tmp_path, "--limit", "0")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Compared with 1.0.0: the change needs a **patch** version.")
+    assert "- posts: 3 -> 3 rows; 0 added, 0 removed, 1 changed (patch)" in result.output
+    assert ": forwarded_from" in result.output
+
+
+@pytest.mark.parametrize(("damage", "code", "message"), [
+    (lambda root: (root / "data" / "posts.parquet").unlink(), 2, "error: verify failed: data/posts.parquet: missing"),
+    (lambda root: (root / "data" / "posts.csv.gz").write_bytes(b"x"), 1, "error: verify failed: data/posts.csv.gz: 1 bytes"),
+])
+def test_verify_exit_codes(tmp_path, damage, code, message):
+    shutil.copy(ROOT / "datapackage.json", tmp_path)
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    damage(tmp_path)
+    result = invoke("verify", tmp_path)
+    assert result.exit_code == code and result.output.startswith(message) and len(result.output.splitlines()) == 1
+
+
+def test_package_usage_error_is_one_line(tmp_path):
+    result = invoke("package", tmp_path, "--bump", "minor", "--version", "1.0.0")
+    assert result.exit_code == 2 and result.output == "error: give either --version X.Y.Z or --bump major|minor|patch\n"

@@ -1,24 +1,39 @@
 """The Data Package descriptor (``datapackage.json``), derived from the declared schemas.
 
-Each table becomes a resource whose schema is the declared Table Schema, as written in ``schemas/``.
+Each table becomes a resource whose schema is the declared Table Schema, as written in ``schemas/``
+(its CSV twin, from ``exports``, gets a schema derived from that). Sizes: text resources declare the
+standard ``bytes``; Parquet resources declare theirs as the private property ``_bytes`` (the Private
+Properties recipe), because frictionless-py 5.x reads Parquet through pandas, never counts its bytes
+and reports any declared ``bytes`` as a byte-count error. It also skips their ``hash``, so
+``package.verify`` checks both itself.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import os
+import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..convert import sha256_file
+from ..errors import InputError
 from ..schema import TableSchema
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+DESCRIPTOR = "datapackage.json"
+PARQUET_SIZE = "_bytes"  # see the module docstring
+# Descriptive package properties, copied from dataset.toml's [package] when present, in this order.
+OPTIONAL_METADATA = ("homepage", "keywords", "licenses", "contributors")
 
 
 def table_resource(name: str, path: Path, relative: str, schema: TableSchema) -> dict[str, Any]:
+    """The resource of one Parquet table: ``path`` is where the file is now, ``relative`` where the
+    descriptor will find it."""
     return {
         "name": name,
         "type": "table",
@@ -26,9 +41,25 @@ def table_resource(name: str, path: Path, relative: str, schema: TableSchema) ->
         "format": "parquet",
         "mediatype": PARQUET_MEDIATYPE,
         "hash": f"sha256:{sha256_file(path)}",
+        PARQUET_SIZE: path.stat().st_size,
         "description": schema.descriptor.get("description", ""),
         "schema": copy.deepcopy(schema.descriptor),
     }
+
+
+def declared_size(resource: dict[str, Any]) -> int | None:
+    """The size a resource declares, under ``bytes`` or (Parquet) ``_bytes``."""
+    return resource.get("bytes", resource.get(PARQUET_SIZE))
+
+
+def package_id(metadata: dict[str, Any]) -> str:
+    """The package's stable ``id``: dataset.toml's ``id`` (a UUID or DOI assigned once), else a UUID
+    derived from the name, so it stays the same across versions as long as the name does.
+
+    >>> package_id({"name": "my-corpus"}) == package_id({"name": "my-corpus", "version": "2.0.0"})
+    True
+    """
+    return metadata.get("id") or str(uuid.uuid5(uuid.NAMESPACE_URL, f"corpus-tools:{metadata['name']}"))
 
 
 def created_timestamp(previous: dict[str, Any] | None, version: str) -> str:
@@ -45,22 +76,63 @@ def created_timestamp(previous: dict[str, Any] | None, version: str) -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def package_descriptor(*, metadata: dict[str, Any], created: str, sources: list[dict[str, Any]],
-                       resources: list[dict[str, Any]], temporal_coverage: str | None = None) -> dict[str, Any]:
+def package_descriptor(*, metadata: dict[str, Any], version: str, created: str, sources: list[dict[str, Any]],
+                       resources: list[dict[str, Any]], temporal_coverage: str | None = None,
+                       channel_coverage: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Assemble the descriptor; ``metadata`` is the [package] table of dataset.toml.
 
     ``temporal_coverage`` is the collection period as an ISO 8601 interval ('2025-04-03/2025-04-05'),
-    under schema.org's name for it (Data Package v2 has none), for checks and catalogues to read.
+    under schema.org's name for it (Data Package v2 has none); ``channel_coverage`` lists the channels
+    the posts come from, with their post counts and first and last days, for catalogues and the data
+    card to read.
     """
-    descriptor: dict[str, Any] = {"$schema": PACKAGE_PROFILE}
-    for key in ("name", "title", "description", "version"):
-        descriptor[key] = metadata[key]
-    descriptor["created"] = created
-    for key in ("homepage", "keywords", "licenses", "contributors"):
-        if key in metadata:
-            descriptor[key] = metadata[key]
+    descriptor: dict[str, Any] = {"$schema": PACKAGE_PROFILE, "name": metadata["name"], "id": package_id(metadata)}
+    descriptor.update(title=metadata["title"], description=metadata["description"], version=version, created=created)
+    descriptor.update({key: metadata[key] for key in OPTIONAL_METADATA if key in metadata})
     if temporal_coverage:
         descriptor["temporalCoverage"] = temporal_coverage
+    if channel_coverage:
+        descriptor["channelCoverage"] = channel_coverage
     descriptor["sources"] = sources
     descriptor["resources"] = resources
     return descriptor
+
+
+def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:
+    """The descriptor as written: indented JSON, UTF-8, keys in assembly order, a final newline."""
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@dataclass
+class PackageFiles:
+    """A descriptor and where its resources' files are: ``root``/path, unless ``moved`` says
+    otherwise (a new version's tables still in staging, before they are published).
+
+    >>> PackageFiles({"resources": []}, Path("pkg"), {"data/a.parquet": Path("stage/a.parquet")}).locate("data/a.parquet")
+    PosixPath('stage/a.parquet')
+    """
+
+    descriptor: dict[str, Any]
+    root: Path
+    moved: dict[str, Path] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> PackageFiles:
+        """Read a descriptor, given as its file or the folder that holds ``datapackage.json``."""
+        file = path / DESCRIPTOR if path.is_dir() else path
+        try:
+            descriptor = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"{file}: no such file (expected a {DESCRIPTOR} or the folder holding one)") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InputError(f"{file}: not a readable descriptor ({error})") from None
+        if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+            raise InputError(f"{file}: not a Data Package descriptor (no resources list)")
+        return cls(descriptor, file.resolve().parent)
+
+    @property
+    def resources(self) -> dict[str, dict[str, Any]]:
+        return {r["name"]: r for r in self.descriptor["resources"]}
+
+    def locate(self, relative: str) -> Path:
+        return self.moved.get(relative) or self.root / relative

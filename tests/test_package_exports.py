@@ -1,0 +1,111 @@
+"""package.exports: the gzip CSV twins read back as exactly the Parquet content - null apart from the
+empty string, quotes, newlines, 'NA', unicode, microseconds - in frictionless, pandas and DuckDB."""
+
+import gzip
+import json
+from datetime import UTC, date, datetime
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from frictionless import Resource, Schema
+
+from corpus_tools.errors import DataError
+from corpus_tools.package.descriptor import PACKAGE_PROFILE, table_resource
+from corpus_tools.package.exports import NULL_MARKER, csv_resource, csv_schema, write_csv
+from corpus_tools.schema import TableSchema
+
+SCHEMA = TableSchema("things", {
+    "fields": [
+        {"name": "id", "type": "string", "constraints": {"required": True}},
+        {"name": "text", "type": "string", "constraints": {"required": True}},
+        {"name": "note", "type": "string"},
+        {"name": "n", "type": "integer"},
+        {"name": "x", "type": "number"},
+        {"name": "flag", "type": "boolean"},
+        {"name": "at", "type": "datetime"},
+        {"name": "day", "type": "date"},
+    ],
+    "primaryKey": ["id"],
+    "missingValues": [],
+})
+ROWS = [
+    {"id": "a", "text": "", "note": None, "n": None, "x": None, "flag": None, "at": None, "day": None},
+    {"id": "NA", "text": 'a "quote", a comma\nand a second line', "note": "", "n": -5, "x": 1.5, "flag": True,
+     "at": datetime(2025, 4, 3, 12, 30, 1, 123456, tzinfo=UTC), "day": date(2025, 4, 3)},
+    {"id": "c", "text": "🇷🇺 кириллица\r\nCRLF", "note": "NULL", "n": 2**40, "x": 1e-7, "flag": False,
+     "at": datetime(2025, 4, 5, tzinfo=UTC), "day": date(2025, 4, 5)},
+]
+CSV = (
+    'id,text,note,n,x,flag,at,day\r\n'
+    'a,,\\N,\\N,\\N,\\N,\\N,\\N\r\n'
+    'NA,"a ""quote"", a comma\nand a second line",,-5,1.5,true,2025-04-03T12:30:01.123456Z,2025-04-03\r\n'
+    'c,"🇷🇺 кириллица\r\nCRLF",NULL,1099511627776,1e-07,false,2025-04-05T00:00:00.000000Z,2025-04-05\r\n'
+)
+
+
+def edge_package(root):
+    """A package of one table holding the edge cases, as Parquet and CSV twin: (descriptor path, rows)."""
+    (root / "data").mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist(ROWS, schema=SCHEMA.arrow), root / "data" / "things.parquet")
+    write_csv(root / "data" / "things.parquet", root / "data" / "things.csv.gz", SCHEMA)
+    resources = [table_resource("things", root / "data" / "things.parquet", "data/things.parquet", SCHEMA),
+                 csv_resource("things", root / "data" / "things.csv.gz", "data/things.csv.gz", SCHEMA)]
+    descriptor = {"$schema": PACKAGE_PROFILE, "name": "edge-cases", "resources": resources}
+    (root / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False))
+    return root / "datapackage.json"
+
+
+@pytest.fixture
+def package(tmp_path):
+    return edge_package(tmp_path)
+
+
+def test_exact_text_and_a_reproducible_gzip(package):
+    raw = (package.parent / "data" / "things.csv.gz").read_bytes()
+    assert gzip.decompress(raw).decode("utf-8") == CSV
+    assert raw[3] & 0x08 == 0 and raw[4:8] == b"\0\0\0\0"  # no file name, mtime 0
+    again = package.parent / "again.csv.gz"
+    write_csv(package.parent / "data" / "things.parquet", again, SCHEMA)
+    assert again.read_bytes() == raw
+
+
+def test_the_csv_schema_declares_the_marker_and_points_at_csv_twins():
+    posts = TableSchema("hashtags", {"fields": [{"name": "post_id", "type": "string"}], "missingValues": [],
+                                     "foreignKeys": [{"fields": ["post_id"], "reference": {"resource": "posts", "fields": ["post_id"]}},
+                                                     {"fields": ["post_id"], "reference": {"fields": ["post_id"]}}]})
+    derived = csv_schema(posts)
+    assert derived["missingValues"] == [NULL_MARKER]
+    assert [k["reference"].get("resource") for k in derived["foreignKeys"]] == ["posts-csv", None]
+    assert posts.descriptor["missingValues"] == []  # the declared schema is not touched
+
+
+def test_frictionless_reads_back_the_parquet_rows(package):
+    resource = json.loads(package.read_text())["resources"][1]
+    with Resource(path=resource["path"], basepath=str(package.parent),
+                  schema=Schema.from_descriptor(resource["schema"])) as table:
+        rows = [row.to_dict() for row in table.read_rows()]
+    assert [{**r, "x": None if r["x"] is None else float(r["x"])} for r in rows] == ROWS
+
+
+def test_pandas_and_duckdb_read_back_the_parquet_rows(package):
+    path = package.parent / "data" / "things.csv.gz"
+    frame = pd.read_csv(path, na_values=[NULL_MARKER], keep_default_na=False, dtype={"n": "Int64"})
+    assert frame["text"].tolist() == [r["text"] for r in ROWS]
+    assert frame["note"].isna().tolist() == [True, False, False] and frame["note"][1:].tolist() == ["", "NULL"]
+    assert frame["id"].tolist() == ["a", "NA", "c"]
+    assert frame["n"].tolist()[1:] == [-5, 2**40] and frame["n"].isna()[0]
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    rows = connection.execute(f"SELECT * FROM read_csv('{path}', nullstr='{NULL_MARKER}')").fetchall()
+    assert [row[:6] for row in rows] == [tuple(r[k] for k in ("id", "text", "note", "n", "x", "flag")) for r in ROWS]
+    assert [row[6] for row in rows] == [r["at"] for r in ROWS]
+
+
+def test_a_string_equal_to_the_marker_cannot_be_written(tmp_path):
+    rows = [dict(ROWS[0], note=NULL_MARKER)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA.arrow), tmp_path / "t.parquet")
+    with pytest.raises(DataError, match=r"t.parquet: the string '\\\\N' cannot be written to CSV"):
+        write_csv(tmp_path / "t.parquet", tmp_path / "t.csv.gz", SCHEMA)

@@ -1,0 +1,111 @@
+"""package.verify and package.archive: sizes and sha256 checked for every resource (one flipped byte,
+a missing file, a wrong size), and a release zip that verifies once unpacked."""
+
+import json
+import shutil
+import zipfile
+from datetime import datetime
+
+import pytest
+from frictionless import validate
+
+from corpus_tools.errors import DataError, InputError
+from corpus_tools.package.archive import write_archive
+from corpus_tools.package.descriptor import PackageFiles
+from corpus_tools.package.verify import verify
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def package(tmp_path):
+    """A copy of the committed package."""
+    shutil.copy(ROOT / "datapackage.json", tmp_path)
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    return tmp_path / "datapackage.json"
+
+
+def flip_byte(path, offset):
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_the_committed_package_verifies(package):
+    result = verify(package)
+    assert (result.name, result.version, result.resources) == ("russian-mfa-telegram-en", "1.0.0", 14)
+    assert verify(package.parent).resources == 14  # the folder works too
+
+
+@pytest.mark.parametrize("file", ["data/posts.parquet", "data/hashtags.csv.gz", "data/rejects.parquet"])
+@pytest.mark.parametrize("where", [0, -1, 100])
+def test_one_flipped_byte_fails_naming_the_file(package, file, where):
+    flip_byte(package.parent / file, where)
+    with pytest.raises(DataError, match=f"verify failed: {file}: sha256 [0-9a-f]{{64}}, declared [0-9a-f]{{64}}$"):
+        verify(package)
+
+
+def test_frictionless_does_not_notice_a_flipped_parquet_byte(package):
+    """Why verify exists: frictionless-py 5.x skips the hash of a Parquet resource."""
+    path = package.parent / "data" / "posts.parquet"
+    flip_byte(path, path.read_bytes().index(b"parquet-cpp-arrow"))  # in the footer's created_by: still readable
+    descriptor = json.loads(package.read_text())
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] == "posts"]
+    package.write_text(json.dumps(descriptor))
+    assert validate(package).valid
+    with pytest.raises(DataError, match="data/posts.parquet: sha256"):
+        verify(package)
+
+
+def test_a_changed_size_and_a_missing_file(package):
+    with (package.parent / "data" / "links.csv.gz").open("ab") as out:
+        out.write(b"\0")
+    with pytest.raises(DataError, match=r"data/links.csv.gz: 178 bytes, declared 177"):
+        verify(package)
+    (package.parent / "data" / "mentions.parquet").unlink()
+    with pytest.raises(InputError, match="data/mentions.parquet: missing; data/links.csv.gz: 178 bytes, declared 177"):
+        verify(package)  # a missing file is exit 2, and every problem is named
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda r: r.update(path="../outside.parquet"), "is not a relative path inside the package"),
+    (lambda r: r.update(path="/etc/passwd"), "is not a relative path inside the package"),
+    (lambda r: r.pop("hash"), "declares no sha256 hash"),
+    (lambda r: r.pop("_bytes"), "declares no sha256 hash and size"),
+])
+def test_a_resource_that_cannot_be_checked_fails(package, edit, message):
+    descriptor = json.loads(package.read_text())
+    edit(descriptor["resources"][0])
+    package.write_text(json.dumps(descriptor))
+    with pytest.raises(DataError, match=message):
+        verify(package)
+
+
+def test_a_descriptor_that_is_not_there_or_not_one(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        verify(tmp_path / "datapackage.json")
+    (tmp_path / "datapackage.json").write_text("[1, 2]")
+    with pytest.raises(InputError, match="not a Data Package descriptor"):
+        verify(tmp_path)
+
+
+def test_the_archive_holds_the_package_and_verifies_unpacked(package, tmp_path_factory):
+    root = package.parent
+    for name in ("CHANGELOG.md", "croissant.json"):
+        shutil.copy(ROOT / name, root)
+    out = write_archive(PackageFiles.load(package), root / "dist" / "x.zip", data_prefix="data")
+    again = write_archive(PackageFiles.load(package), root / "dist" / "y.zip", data_prefix="data")
+    assert out.read_bytes() == again.read_bytes()
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        created = datetime.fromisoformat(json.loads(package.read_text())["created"].replace("Z", "+00:00"))
+        stamp = created.replace(second=created.second // 2 * 2).timetuple()[:6]  # zip keeps even seconds
+        assert {info.date_time for info in archive.infolist()} == {stamp}  # the version's time, not the files' mtimes
+        unpacked = tmp_path_factory.mktemp("unpacked")
+        archive.extractall(unpacked)
+    folder = "russian-mfa-telegram-en-1.0.0/"
+    assert names == sorted(names) and all(n.startswith(folder) for n in names)
+    expected = {"datapackage.json", "CHANGELOG.md", "croissant.json", "data/README.md", "data/overview.png",
+                "data/manifest.json", "data/posts.parquet", "data/posts.csv.gz", "data/raw/mfa_telegram_2025-04-03_05.txt"}
+    assert expected <= {n.removeprefix(folder) for n in names}
+    assert verify(unpacked / folder).resources == 14
