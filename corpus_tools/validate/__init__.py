@@ -1,0 +1,1 @@
+"""Validation suites (see run.py)."""
