@@ -13,6 +13,7 @@ import typer
 
 if TYPE_CHECKING:
     from .convert import ConvertResult
+    from .validate.run import ValidationResult
 
 INTERNAL_ERROR = 3
 
@@ -93,17 +94,51 @@ def convert(
     _print_conversion(result)
 
 
+def _print_validation(result: ValidationResult) -> None:
+    from .validate.reports import summary
+
+    for line in summary(result):
+        typer.echo(line)
+
+
 @app.command()
 def build(
     config: Annotated[Path, typer.Option("--config", "-c", help="The dataset's config file.")] = Path("dataset.toml"),
+    allow_invalid: Annotated[bool, typer.Option("--allow-invalid", help="Publish even when a validation check fails "
+                                                "at error severity; the descriptor records it.")] = False,
 ) -> None:
-    """Convert the dataset's inputs, check the tables and write datapackage.json (what `make build` runs).
+    """Convert the dataset's inputs, check and validate the tables, and write datapackage.json (what `make build` runs).
 
     Example: corpus-tools build --config dataset.toml
     """
     from . import api
 
-    result = _run(api.build, config)
+    result = _run(api.build, config, allow_invalid=allow_invalid)
     _print_conversion(result.convert)
+    _print_validation(result.validation)
     d = result.descriptor
-    typer.echo(f"published {d['name']} {d['version']}: {result.descriptor_path}")
+    typer.echo(f"published {d['name']} {d['version']}: {result.descriptor_path} (reports in {result.reports_dir}/)")
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="A datapackage.json, or a folder of TABLE.parquet files.",
+                                         show_default=False)],
+    report: Annotated[Path | None, typer.Option(help="Write the JSON report to FILE.", metavar="FILE")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report (one test case per check) to FILE.",
+                                               metavar="FILE")] = None,
+    docs: Annotated[Path | None, typer.Option(help="Build GX Data Docs (HTML) in DIR.", metavar="DIR")] = None,
+    fail_on: Annotated[str, typer.Option(help="Severity that fails the run (exit 1): error, or warning to make "
+                                              "warnings fail too.")] = "error",
+    config: Annotated[Path | None, typer.Option(help="Validation config overriding schemas/validation.toml "
+                                                      "(severities, thresholds).", metavar="FILE")] = None,
+) -> None:
+    """Run the validation suites on a data package and print a summary; exit 1 when a check fails.
+
+    Example: corpus-tools validate datapackage.json --junit reports/validation.junit.xml
+    """
+    from . import api
+
+    result = _run(api.validate, path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs)
+    _print_validation(result)
+    raise typer.Exit(result.exit_code)

@@ -46,11 +46,14 @@ def created_timestamp(previous: dict[str, Any] | None, version: str) -> str:
 
 
 def package_descriptor(*, metadata: dict[str, Any], created: str, sources: list[dict[str, Any]],
-                       resources: list[dict[str, Any]], temporal_coverage: str | None = None) -> dict[str, Any]:
+                       resources: list[dict[str, Any]], temporal_coverage: str | None = None,
+                       validation: dict[str, Any] | None = None) -> dict[str, Any]:
     """Assemble the descriptor; ``metadata`` is the [package] table of dataset.toml.
 
     ``temporal_coverage`` is the collection period as an ISO 8601 interval ('2025-04-03/2025-04-05'),
     under schema.org's name for it (Data Package v2 has none), for checks and catalogues to read.
+    ``validation`` is the outcome of the validation suites (passed, allowInvalid, failed, warnings,
+    report): a package published with ``--allow-invalid`` says so in itself.
     """
     descriptor: dict[str, Any] = {"$schema": PACKAGE_PROFILE}
     for key in ("name", "title", "description", "version"):
@@ -61,6 +64,8 @@ def package_descriptor(*, metadata: dict[str, Any], created: str, sources: list[
             descriptor[key] = metadata[key]
     if temporal_coverage:
         descriptor["temporalCoverage"] = temporal_coverage
+    if validation is not None:
+        descriptor["validation"] = validation
     descriptor["sources"] = sources
     descriptor["resources"] = resources
     return descriptor

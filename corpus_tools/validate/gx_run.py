@@ -50,7 +50,11 @@ def run_suites(frames: dict[str, pd.DataFrame], specs: dict[str, list[Spec]], *,
     """
     import great_expectations as gx
 
-    building = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=docs.parent)) if docs else None
+    building = None
+    if docs:
+        docs.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{docs.name}-", dir=docs.parent))
+        building.chmod(0o755)  # mkdtemp makes it private; the docs are for sharing
     context = _context(building)
     source = context.data_sources.add_pandas("corpus_tools")
     results: dict[str, dict[str, Any]] = {}

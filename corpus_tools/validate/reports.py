@@ -102,18 +102,39 @@ def write(outcome: ValidationResult, *, report: Path | None = None, junit: Path 
         write_atomic(junit, as_junit(outcome))
 
 
+def _ids(result: CheckResult, count: int) -> str:
+    """The first example rows, by their ids (the row number when a table has no key)."""
+    shown = []
+    for example in result.examples[:count]:
+        key = {k: v for k, v in example.items() if k not in ("row", "value")}
+        shown.append("/".join(map(str, key.values())) if key else f"row {example['row']}")
+    return ", ".join(shown)
+
+
 def summary(outcome: ValidationResult, *, examples: int = 3) -> list[str]:
-    """The printed summary: one line per check, then the verdict."""
-    width = max(len(r.spec.id) for r in outcome.results)
-    lines = [f"{'STATUS':8} {'SEVERITY':8} {'CHECK':{width}}  RESULT"]
+    """The printed summary: checks by table and family, then every check that did not pass, then the verdict."""
+    rows = [("TABLE", "FAMILY", "CHECKS", "PASSED", "ERRORS", "WARNINGS", "SKIPPED")]
+    groups: dict[tuple[str, str], list[CheckResult]] = {}
     for result in outcome.results:
-        status = result.status.upper() if result.failed else result.status
-        detail = result.message
-        if result.examples:
-            shown = [str({k: v for k, v in e.items() if k not in ("row", "value")} or e["row"]) for e in
-                     result.examples[:examples]]
-            detail += " e.g. " + ", ".join(shown)
-        lines.append(f"{status:8} {result.spec.severity:8} {result.spec.id:{width}}  {detail}")
+        groups.setdefault((result.spec.table, result.spec.family), []).append(result)
+    for (table, family), results in groups.items():
+        failed = [r for r in results if r.failed]
+        rows.append((table, family, str(len(results)), str(sum(r.status == PASSED for r in results)),
+                     str(sum(r.spec.severity == "error" for r in failed)),
+                     str(sum(r.spec.severity == "warning" for r in failed)),
+                     str(sum(r.status == SKIPPED for r in results))))
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) if k < 2 else cell.rjust(w) for k, (cell, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    for result in outcome.results:
+        if result.failed:
+            line = f"FAILED ({result.spec.severity}): {result.spec.id}: {result.message}"
+            lines.append(line + (f" e.g. {_ids(result, examples)}" if result.examples else ""))
+    skipped: dict[str, list[str]] = {}
+    for result in outcome.results:
+        if result.status == SKIPPED:
+            skipped.setdefault(result.message, []).append(result.spec.id)
+    lines += [f"skipped: {', '.join(ids)}: {message}" for message, ids in skipped.items()]
     c = counts(outcome)
     verdict = "PASSED" if outcome.passed else "FAILED"
     lines.append(f"{verdict}: {outcome.dataset}: {c['checks']} checks, {c['passed']} passed, {c['failed_error']} failed "
