@@ -27,6 +27,8 @@ import pandas as pd
 from .base import FAILED, PASSED, CheckResult, Spec
 from .suites import gx_suite, suite_dict
 
+SITE = "corpus_tools"
+
 
 def _context(docs: Path | None):
     import great_expectations as gx
@@ -36,7 +38,7 @@ def _context(docs: Path | None):
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if docs is not None:
-        context.add_data_docs_site(site_name="corpus_tools", site_config={
+        context.add_data_docs_site(site_name=SITE, site_config={
             "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)}})
     return context
@@ -63,7 +65,8 @@ def run_suites(frames: dict[str, pd.DataFrame], specs: dict[str, list[Spec]], *,
             batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole table")
             suite = context.suites.add(gx_suite(suite_dict(table, specs[table])))
             definition = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
-            actions = [gx.checkpoint.UpdateDataDocsAction(name="data docs")] if docs else []
+            # Only our site: the ephemeral context also has a default one in a temporary folder.
+            actions = [gx.checkpoint.UpdateDataDocsAction(name="data docs", site_names=[SITE])] if docs else []
             checkpoint = context.checkpoints.add(gx.Checkpoint(
                 name=table, validation_definitions=[definition], actions=actions,
                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": examples,

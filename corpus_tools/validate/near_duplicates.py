@@ -17,7 +17,7 @@ sensitive hashing, and only candidates are compared:
    posts sharing a band cannot make the work quadratic.
 4. Candidates are confirmed by the exact Jaccard similarity of their shingle sets (a second read of the
    candidates' texts), and confirmed pairs are joined into clusters (union-find). Work is
-   O(words + candidates).
+   O(words + candidates). Pairs of identical texts are left to the exact duplicate checks.
 
 ``posts.text.near_duplicates`` (warning by default) fails for the posts in clusters; each one's value is
 its cluster, numbered by first appearance, and the report lists the clusters with their posts.
@@ -178,6 +178,7 @@ class NearDuplicates(Family):
         self.params = config.near_duplicates
         self._bands: list[np.ndarray] = []
         self._has: list[np.ndarray] = []
+        self._texts: list[np.ndarray] = []  # text hashes: identical texts are exact duplicates, not near ones
         self._stats: dict[str, int] = {}
         self.clusters: list[dict] = []
 
@@ -195,6 +196,7 @@ class NearDuplicates(Family):
                                 seed=p["seed"])
         self._bands.append(bands)
         self._has.append(has)
+        self._texts.append(batch.hashes)
 
     def _shingle_sets(self, path, rows: np.ndarray) -> dict[int, np.ndarray]:
         """Second read of the text, of the candidates only: their sorted shingle sets."""
@@ -213,6 +215,8 @@ class NearDuplicates(Family):
         bands = np.concatenate(self._bands) if self._bands else np.zeros((0, self.params["bands"]), np.uint64)
         has = np.concatenate(self._has) if self._has else np.zeros(0, bool)
         pairs = candidate_pairs(bands, has, max_bucket=self.params["max_bucket"])
+        texts = np.concatenate(self._texts) if self._texts else np.zeros(0, np.uint64)
+        pairs = pairs[texts[pairs[:, 0]] != texts[pairs[:, 1]]]  # identical texts: the exact duplicate checks' job
         sets = self._shingle_sets(store.paths["posts"], np.unique(pairs)) if len(pairs) else {}
         similarity = np.array([_jaccard(sets[i], sets[j]) for i, j in pairs.tolist()])
         confirmed = pairs[similarity >= self.params["jaccard"]] if len(pairs) else pairs
