@@ -34,10 +34,12 @@ PARAMETERS = ("now", "coverage_start", "coverage_end")
 
 def previous_in_order(group: np.ndarray, order_key: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """For each row, the latest earlier row (by ``order_key``, then row) of its group that is ``valid``, or -1."""
+    if group.size == 0:
+        return np.zeros(0, np.int64)
     rows = np.arange(group.size)
     order = np.lexsort((rows, order_key, group))
     marks = np.where(valid[order], np.arange(order.size), -1)
-    last = np.maximum.accumulate(marks) if marks.size else marks
+    last = np.maximum.accumulate(marks)
     previous = np.concatenate(([-1], last[:-1]))
     starts = np.searchsorted(group[order], group[order], side="left")  # first position of each row's group
     previous[previous < starts] = -1

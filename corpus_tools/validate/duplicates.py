@@ -30,13 +30,15 @@ def groups(hashes: np.ndarray, keys: np.ndarray, compared: np.ndarray) -> np.nda
 
     Only ``compared`` rows take part.
     """
+    result = np.full(hashes.size, -1, np.int64)
     rows = np.flatnonzero(compared)
+    if rows.size == 0:
+        return result
     order = rows[np.lexsort((rows, hashes[rows], keys[rows]))]
     same = (hashes[order][1:] == hashes[order][:-1]) & (keys[order][1:] == keys[order][:-1])
     starts = np.flatnonzero(np.concatenate(([True], ~same)))
     sizes = np.diff(np.append(starts, order.size))
     first = np.repeat(order[starts], sizes)  # rows are sorted within a group, so its first row leads
-    result = np.full(hashes.size, -1, np.int64)
     shared = np.repeat(sizes > 1, sizes)
     result[order[shared]] = first[shared]
     return result
