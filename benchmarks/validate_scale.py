@@ -150,6 +150,27 @@ def write(directory: Path, n: int, seed: int) -> None:
     stamp.write_text(json.dumps({"posts": n, "seed": seed}))
 
 
+MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+started = time.perf_counter()
+from corpus_tools.validate.run import validate
+result = validate(Path(sys.argv[1]), report=Path(sys.argv[2]))
+print(json.dumps({"timings": result.timings, "total": time.perf_counter() - started,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "statistics": result.statistics.get("near_duplicates"),
+                  "failed": sorted(r.spec.id for r in result.results if r.failed)}))
+"""
+
+
+def measure(directory: Path) -> dict:
+    """Validate in a fresh process (imports included in the total) and return what it reports."""
+    report = directory / "validation.json"
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(directory), str(report)], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
@@ -160,6 +181,13 @@ def main() -> None:
     write(args.dir, args.posts, args.seed)
     print(f"corpus: {args.posts:,} posts in {args.dir} ({time.perf_counter() - started:.1f} s to prepare)")
     print(f"posts.parquet: {(args.dir / 'posts.parquet').stat().st_size / 1e6:.0f} MB")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in __import__('os').getloadavg())}")
+    found = measure(args.dir)
+    for stage, seconds in sorted(found["timings"].items(), key=lambda item: -item[1]):
+        print(f"  {stage:20} {seconds:6.1f} s")
+    print(f"total (fresh process, imports included): {found['total']:.1f} s; peak RSS {found['peak_rss_mb']:.0f} MB")
+    print(f"near-duplicates: {found['statistics']}; failed checks: {', '.join(found['failed'])}")
+    print(f"children's peak RSS: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -103,20 +103,66 @@ def _parameters(dataset: Dataset, now: datetime) -> dict[str, Any]:
             "coverage_end": pd.Timestamp(coverage.end) if coverage and coverage.end else None}
 
 
+def _file_checks(dataset: Dataset, schemas) -> tuple[dict[str, CheckResult], set[str]]:
+    """The file checks' results, and the tables whose schema is wrong (not to be read further)."""
+    results = {}
+    for spec in file_specs(schemas):
+        table = dataset.tables[spec.table]
+        results[spec.id] = check_hash(spec, table) if spec.id.endswith(".hash") else check_schema(spec, table)
+    broken = {s.table for s in file_specs(schemas) if s.id.endswith(".schema") and results[s.id].failed}
+    return results, broken
+
+
+def _runnable(specs: list[Spec], schemas, broken: set[str], dataset: Dataset,
+              results: dict[str, CheckResult]) -> dict[str, list[Spec]]:
+    """The specs GX runs, by table; the others are recorded in ``results`` as skipped, with why."""
+    # Every computed column comes from the posts: when they are unreadable, nothing else can run.
+    runnable = {} if "posts" in broken else {t: [s for s in specs if s.table == t] for t in schemas if t not in broken}
+    for spec in specs:
+        if spec.table not in runnable:
+            reason = spec.table if spec.table in broken else "posts"
+            results[spec.id] = CheckResult(spec, SKIPPED, f"not run: {reason} does not match its declared schema")
+    if dataset.coverage is None and "posts" in runnable:
+        spec = next(s for s in runnable["posts"] if s.id == "posts.published_at.in_coverage")
+        runnable["posts"].remove(spec)
+        results[spec.id] = CheckResult(spec, SKIPPED, "no temporal coverage declared")
+    return runnable
+
+
+def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *, parameters, examples: int,
+            docs: Path | None, timer: _Timer) -> dict[str, CheckResult]:
+    from .gx_run import check_result, run_suites
+
+    started = time.perf_counter()
+    frames = {t: _frame(t, s, store, computed.get(t, {})) for t, s in runnable.items()}
+    timer("frames", started)
+    started = time.perf_counter()
+    found = run_suites(frames, runnable, parameters=parameters, examples=examples, docs=docs)
+    timer("great expectations", started)
+    results = {}
+    for table, specs in runnable.items():
+        key = _id_columns(schemas[table])
+        columns = [store.column(table, c) for c in key]
+
+        def ids(row: int, columns=columns, key=key) -> dict[str, Any]:
+            return {"row": row, **{k: c[row].as_py() for k, c in zip(key, columns)}}
+
+        results.update({spec.id: check_result(spec, found[spec.id], ids) for spec in specs})
+    return results
+
+
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
              junit: Path | None = None, docs: Path | None = None, now: datetime | None = None,
              label: str | None = None) -> ValidationResult:
     """Validate the data package or folder of tables at ``path``; write the reports asked for.
 
+    ``label`` names the dataset in the reports (build passes the descriptor's path, not its staging folder).
+
     Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
     """
-    from .gx_run import check_result, run_suites
-
     if fail_on not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
-    settings = load_config(config)
-    schemas = load_schemas()
-    timer = _Timer()
+    settings, schemas, timer = load_config(config), load_schemas(), _Timer()
     started = time.perf_counter()
     dataset = open_dataset(path, schemas, label=label)
     checks = families(schemas, settings)
@@ -124,46 +170,21 @@ def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", 
     unknown = sorted(set(settings.severity) - {s.id for s in specs} - {s.id for s in file_specs(schemas)})
     if unknown:
         raise UsageError(f"{config}: [severity] names no expectation {', '.join(unknown)}")
-    results: dict[str, CheckResult] = {}
-    for spec in file_specs(schemas):
-        table = dataset.tables[spec.table]
-        results[spec.id] = check_hash(spec, table) if spec.id.endswith(".hash") else check_schema(spec, table)
-    broken = {s.table for s in file_specs(schemas) if s.id.endswith(".schema") and results[s.id].failed}
+    results, broken = _file_checks(dataset, schemas)
     timer("file checks", started)
     store = Store({name: table.path for name, table in dataset.tables.items()})
-    runnable = {t: [s for s in specs if s.table == t] for t in schemas if t not in broken}
-    if "posts" in broken:  # every computed column comes from the posts: nothing else can run either
-        runnable = {}
-    for spec in specs:
-        if spec.table not in runnable:
-            results[spec.id] = CheckResult(spec, SKIPPED, f"not run: {spec.table} does not match its declared schema")
-    if dataset.coverage is None and "posts" in runnable:
-        spec = next(s for s in runnable["posts"] if s.id == "posts.published_at.in_coverage")
-        runnable["posts"].remove(spec)
-        results[spec.id] = CheckResult(spec, SKIPPED, "no temporal coverage declared")
+    runnable = _runnable(specs, schemas, broken, dataset, results)
     statistics: dict[str, Any] = {"rows": {t: store.rows(t) for t in schemas}}
     if runnable:
         computed = _computed(dataset, store, checks, timer)
-        started = time.perf_counter()
-        frames = {t: _frame(t, s, store, computed.get(t, {})) for t, s in runnable.items()}
-        timer("frames", started)
-        started = time.perf_counter()
-        gx_results = run_suites(frames, runnable, parameters=_parameters(dataset, now or datetime.now(UTC)),
-                                examples=settings.examples, docs=docs)
-        timer("great expectations", started)
-        for table, table_specs in runnable.items():
-            key = _id_columns(schemas[table])
-            columns = [store.column(table, c) for c in key]
-            def ids(row: int, columns=columns, key=key) -> dict[str, Any]:
-                return {"row": row, **{k: c[row].as_py() for k, c in zip(key, columns)}}
-            for spec in table_specs:
-                results[spec.id] = check_result(spec, gx_results[spec.id], ids)
+        results.update(_run_gx(runnable, computed, store, schemas, parameters=_parameters(dataset, now or datetime.now(UTC)),
+                               examples=settings.examples, docs=docs, timer=timer))
         for family in checks:
             statistics.update(family.statistics())
             if getattr(family, "clusters", None):
                 results["posts.text.near_duplicates"].details = family.clusters
-    ordered = [results[s.id] for s in file_specs(schemas)] + [results[s.id] for s in specs]
-    ordered.sort(key=lambda r: list(schemas).index(r.spec.table))  # stable: by table, file checks first
+    tables = list(schemas)
+    ordered = sorted((results[s.id] for s in [*file_specs(schemas), *specs]), key=lambda r: tables.index(r.spec.table))
     outcome = ValidationResult(dataset=dataset.label, coverage=dataset.coverage.text if dataset.coverage else None,
                                config=settings, fail_on=fail_on, results=ordered, statistics=statistics,
                                timings=dict(timer.seconds))
