@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test clean
+.PHONY: build test suites clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ build: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Regenerate the GX suites in schemas/suites/ after changing a schema or schemas/validation.toml.
+suites: $(STAMP)
+	$(BIN)/python -m corpus_tools.validate.suites
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -3,11 +3,33 @@
 Example: ``from corpus_tools import api; api.convert([Path("dump.txt")], Path("out"), channel="MFARussia")``
 """
 
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from .build import BuildResult, build, package
 from .convert import ConvertResult, convert
 from .dating import Period
 from .package.diff import PackageDiff, compare
 from .package.verify import VerifyResult, verify
 
-__all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "VerifyResult", "build", "compare", "convert",
-           "package", "verify"]
+if TYPE_CHECKING:
+    from .validate.run import ValidationResult
+
+__all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "ValidationResult", "VerifyResult", "build",
+           "compare", "convert", "package", "validate", "verify"]
+
+
+def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
+             junit: Path | None = None, docs: Path | None = None, now: datetime | None = None) -> ValidationResult:
+    """Run the validation suites on a datapackage.json or a folder of tables; write the reports asked for.
+
+    GX and numba load on the first call, not on import, so ``corpus-tools --help`` stays fast.
+
+    Example: ``api.validate(Path("datapackage.json"), junit=Path("validation.junit.xml")).exit_code`` -> 0
+    """
+    from .validate.run import validate as run
+
+    return run(path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs, now=now)

@@ -8,6 +8,13 @@ descriptor already published, or ``--previous``) and refused when its number bum
 change needs (``package.semver``), so rebuilding an unchanged version reproduces it byte for byte
 and changing the data without a new version number fails.
 
+Before a version is published its tables must pass the checks and the validation suites (no
+failure at error severity, unless ``allow_invalid``, which the descriptor then records). The
+validation reports are published with the package into the reports folder: ``validation.json`` and
+``validation.junit.xml``, deterministic and committed with the data, and ``data-docs/``, GX's HTML,
+which carries run times and is not committed. A build refused for failing validation still writes
+its reports there, since they say why.
+
 Everything is written to a staging folder first; only when the tables pass the checks and the
 version is accepted are they renamed into the data folder, and ``datapackage.json`` is written
 last, so a crash, a failed check or a refused version leaves the previous package as it was.
@@ -15,16 +22,18 @@ last, so a crash, a failed check or a refused version leaves the previous packag
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .checks import check_tables
 from .convert import ConvertResult, convert_into, sha256_file
 from .dating import Period
-from .errors import InputError, UsageError
+from .errors import DataError, InputError, UsageError
 from .output import Staging, write_atomic
 from .package.archive import write_archive
 from .package.descriptor import PackageFiles
@@ -32,6 +41,12 @@ from .package.diff import PackageDiff
 from .package.release import prepare_release, publish_release
 from .package.semver import Level, Version
 from .schema import load_schemas
+
+if TYPE_CHECKING:
+    from .validate.run import ValidationResult
+
+REPORT, JUNIT, DATA_DOCS = "validation.json", "validation.junit.xml", "data-docs"
+REPORTS_STAGE = "reports"  # the staged reports' folder inside the staging folder
 
 
 @dataclass
@@ -46,6 +61,7 @@ class DatasetConfig:
     period: Period | None
     data_dir: Path
     descriptor_path: Path
+    reports_dir: Path
 
     @classmethod
     def load(cls, path: Path) -> DatasetConfig:
@@ -74,6 +90,7 @@ class DatasetConfig:
             period=Period.parse(options["period"]) if options.get("period") else None,
             data_dir=root / output.get("data", "data"),
             descriptor_path=root / output.get("descriptor", "datapackage.json"),
+            reports_dir=root / output.get("reports", "reports"),
         )
 
     def relative(self, path: Path) -> str:
@@ -86,6 +103,8 @@ class BuildResult:
     convert: ConvertResult
     descriptor_path: Path
     descriptor: dict[str, Any]
+    validation: ValidationResult
+    reports_dir: Path
     diff: PackageDiff | None = None  # against the previous version; None for a first release
     archive: Path | None = None
 
@@ -109,12 +128,51 @@ def _sources(config: DatasetConfig) -> list[dict[str, Any]]:
     return sources
 
 
-def build(config_path: Path = Path("dataset.toml"), *, version: str | None = None, previous: Path | None = None,
-          force: bool = False, validation: dict[str, Any] | None = None) -> BuildResult:
-    """Convert, check and publish the dataset ``config_path`` describes, as ``version`` (default:
-    dataset.toml's), compared with ``previous`` (default: the published descriptor).
+def _validate(config: DatasetConfig, staged: Path, *, allow_invalid: bool) -> tuple[ValidationResult, dict[str, Any]]:
+    """Run the suites on the staged tables, writing the reports beside them; refuse (DataError) an
+    invalid package unless ``allow_invalid``. Returns the result and the descriptor's ``validation``
+    property, which the data card shows too.
 
-    ``validation`` is the validation summary the data card shows (see ``package.card``).
+    The reports are published with the package they describe (``_publish_reports``), so the committed
+    reports always match the committed data. A package refused for failing validation leaves its
+    reports in the reports folder, since they say why; one refused for its version number does not.
+    """
+    from .validate.base import SKIPPED
+    from .validate.run import validate
+
+    reports = staged / REPORTS_STAGE
+    reports.mkdir()
+    result = validate(staged, label=config.relative(config.descriptor_path), report=reports / REPORT,
+                      junit=reports / JUNIT, docs=reports / DATA_DOCS)
+    errors = [r.spec.id for r in result.results if r.fails_at("error")]
+    if errors and not allow_invalid:
+        _publish_reports(reports, config.reports_dir)
+        raise DataError(f"validation failed at error severity: {', '.join(errors)} (see "
+                        f"{config.reports_dir / REPORT}; --allow-invalid publishes anyway)")
+    record = {"passed": not errors, "allowInvalid": allow_invalid, "checks": len(result.results),
+              "report": config.relative(config.reports_dir / REPORT), "failed": errors,
+              "warnings": [r.spec.id for r in result.results if r.failed and not r.fails_at("error")],
+              "skipped": [r.spec.id for r in result.results if r.status == SKIPPED]}
+    return result, record
+
+
+def _publish_reports(staged: Path, destination: Path) -> None:
+    """Move the staged reports into the reports folder, replacing the previous build's."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in (REPORT, JUNIT):
+        os.replace(staged / name, destination / name)
+    if (staged / DATA_DOCS).exists():
+        shutil.rmtree(destination / DATA_DOCS, ignore_errors=True)
+        os.replace(staged / DATA_DOCS, destination / DATA_DOCS)
+
+
+def build(config_path: Path = Path("dataset.toml"), *, version: str | None = None, previous: Path | None = None,
+          force: bool = False, allow_invalid: bool = False) -> BuildResult:
+    """Convert, check, validate and publish the dataset ``config_path`` describes, as ``version``
+    (default: dataset.toml's), compared with ``previous`` (default: the published descriptor).
+
+    ``allow_invalid`` publishes a package that fails validation at error severity; the descriptor's
+    ``validation`` property says so.
 
     Example: ``build(Path("dataset.toml")).descriptor["version"]`` -> ``'1.0.0'``
     """
@@ -126,16 +184,18 @@ def build(config_path: Path = Path("dataset.toml"), *, version: str | None = Non
         result = convert_into([i["path"] for i in config.inputs], stage.path, format=config.format,
                               channel=config.channel, period=config.period)
         check_tables(stage.path, schemas)
+        validation, record = _validate(config, stage.path, allow_invalid=allow_invalid)
         release = prepare_release(
             stage.path, schemas=schemas, metadata=config.package, version=version or config.package["version"],
             sources=sources, data_prefix=config.relative(config.data_dir), descriptor_path=config.descriptor_path,
             previous=prior, period=(config.period.start, config.period.end) if config.period else None,
-            force=force, validation=validation)
+            force=force, validation=record)
         stage.publish(result.files + release.staged)
+        _publish_reports(stage.path / REPORTS_STAGE, config.reports_dir)
     publish_release(release)
     result.out_dir = config.data_dir
     return BuildResult(convert=result, descriptor_path=config.descriptor_path, descriptor=release.descriptor,
-                       diff=release.diff)
+                       validation=validation, reports_dir=config.reports_dir, diff=release.diff)
 
 
 def write_version(config_path: Path, version: str) -> None:
@@ -156,7 +216,7 @@ def write_version(config_path: Path, version: str) -> None:
 
 
 def package(directory: Path, *, version: str | None = None, bump: str | None = None, previous: Path | None = None,
-            force: bool = False, archive: bool = False) -> BuildResult:
+            force: bool = False, archive: bool = False, allow_invalid: bool = False) -> BuildResult:
     """Publish a new version of the dataset in ``directory`` (which holds dataset.toml): ``version``
     given, or the previous version bumped by ``bump`` (major, minor or patch); ``archive`` also
     writes ``dist/NAME-VERSION.zip``.
@@ -174,7 +234,8 @@ def package(directory: Path, *, version: str | None = None, bump: str | None = N
         if prior is None:
             raise UsageError("no previous version to bump: give --version for the first release")
         version = str(Version.parse(prior.descriptor.get("version", "")).bump(Level[bump.upper()]))
-    result = build(config_path, version=str(Version.parse(version)), previous=previous, force=force)
+    result = build(config_path, version=str(Version.parse(version)), previous=previous, force=force,
+                   allow_invalid=allow_invalid)
     write_version(config_path, result.descriptor["version"])
     if archive:
         files = PackageFiles.load(result.descriptor_path)

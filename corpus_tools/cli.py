@@ -14,6 +14,7 @@ import typer
 if TYPE_CHECKING:
     from .build import BuildResult
     from .convert import ConvertResult
+    from .validate.run import ValidationResult
 
 INTERNAL_ERROR = 3
 
@@ -117,18 +118,28 @@ def convert(
     _print_conversion(result)
 
 
+def _print_validation(result: ValidationResult) -> None:
+    from .validate.reports import summary
+
+    for line in summary(result):
+        typer.echo(line)
+
+
 @app.command()
 def build(
     config: Annotated[Path, typer.Option("--config", "-c", help="The dataset's config file.")] = Path("dataset.toml"),
+    allow_invalid: Annotated[bool, typer.Option("--allow-invalid", help="Publish even when a validation check fails "
+                                                "at error severity; the descriptor records it.")] = False,
 ) -> None:
-    """Convert the dataset's inputs, check the tables and write datapackage.json (what `make build` runs).
+    """Convert the dataset's inputs, check and validate the tables, and write datapackage.json (what `make build` runs).
 
     Example: corpus-tools build --config dataset.toml
     """
     from . import api
 
-    result = _run(api.build, config)
+    result = _run(api.build, config, allow_invalid=allow_invalid)
     _print_conversion(result.convert)
+    _print_validation(result.validation)
     _print_release(result)
 
 
@@ -140,7 +151,7 @@ def _print_release(result: BuildResult) -> None:
         typer.echo(f"no change since {result.diff.old_version}")
     else:
         typer.echo(f"compared with {result.diff.old_version}: the change needs a {result.diff.level} version")
-    typer.echo(f"published {d['name']} {d['version']}: {result.descriptor_path}")
+    typer.echo(f"published {d['name']} {d['version']}: {result.descriptor_path} (reports in {result.reports_dir}/)")
 
 
 @app.command()
@@ -154,6 +165,8 @@ def package(
     force: Annotated[bool, typer.Option("--force", help="Publish even when the version bumps less than the change "
                                                         "needs.")] = False,
     archive: Annotated[bool, typer.Option("--archive", help="Also write dist/NAME-VERSION.zip.")] = False,
+    allow_invalid: Annotated[bool, typer.Option("--allow-invalid", help="Publish even when a validation check "
+                                                "fails at error severity; the descriptor records it.")] = False,
 ) -> None:
     """Publish a new version of the dataset: build it, check the version against the change, write
     the descriptor, CSV copies, croissant.json, data card and CHANGELOG entry.
@@ -162,8 +175,10 @@ def package(
     """
     from . import api
 
-    result = _run(api.package, directory, version=version, bump=bump, previous=previous, force=force, archive=archive)
+    result = _run(api.package, directory, version=version, bump=bump, previous=previous, force=force, archive=archive,
+                  allow_invalid=allow_invalid)
     _print_conversion(result.convert)
+    _print_validation(result.validation)
     _print_release(result)
     if result.archive:
         typer.echo(f"archive: {result.archive}")
@@ -198,3 +213,27 @@ def diff(
 
     result = _run(api.compare, old, new)
     typer.echo(result.render(limit=limit or None), nl=False)
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="A datapackage.json, or a folder of TABLE.parquet files.",
+                                         show_default=False)],
+    report: Annotated[Path | None, typer.Option(help="Write the JSON report to FILE.", metavar="FILE")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report (one test case per check) to FILE.",
+                                               metavar="FILE")] = None,
+    docs: Annotated[Path | None, typer.Option(help="Build GX Data Docs (HTML) in DIR.", metavar="DIR")] = None,
+    fail_on: Annotated[str, typer.Option(help="Severity that fails the run (exit 1): error, or warning to make "
+                                              "warnings fail too.")] = "error",
+    config: Annotated[Path | None, typer.Option(help="Validation config overriding schemas/validation.toml "
+                                                      "(severities, thresholds).", metavar="FILE")] = None,
+) -> None:
+    """Run the validation suites on a data package and print a summary; exit 1 when a check fails.
+
+    Example: corpus-tools validate datapackage.json --junit reports/validation.junit.xml
+    """
+    from . import api
+
+    result = _run(api.validate, path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs)
+    _print_validation(result)
+    raise typer.Exit(result.exit_code)

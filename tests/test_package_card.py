@@ -49,18 +49,21 @@ def test_the_card_covers_what_a_reader_needs():
     for resource in (r for r in DESCRIPTOR["resources"] if r["format"] == "parquet"):
         for field in resource["schema"]["fields"]:
             assert f"| `{field['name']}` | {field['type']} |" in card, (resource["name"], field["name"])
-    assert "**not validated**" in card
+    assert "\n".join(validation_lines(DESCRIPTOR["validation"])) in card
     assert "> corpus-tools maintainers (2026). Russian MFA" in card and "(version 1.0.0) [Data set]" in card
     for route in ("pd.read_parquet", "duckdb.sql", "arrow::read_parquet", "frictionless::read_package", "readr::read_csv"):
         assert route in card
 
 
 @pytest.mark.parametrize(("summary", "expected"), [
-    ({"status": "failed", "expectations": 40, "failed_errors": 1, "failed_warnings": 0, "report": "reports/v.json"},
-     ["**failed**: 40 expectations checked; 1 failed at severity error, 0 at severity warning.",
-      "Full report: `reports/v.json`."]),
-    ({"status": "passed", "expectations": 3, "failed_errors": 0, "failed_warnings": 2},
-     ["**passed**: 3 expectations checked; 0 failed at severity error, 2 at severity warning."]),
+    ({"passed": False, "allowInvalid": True, "checks": 40, "failed": ["posts.dates.future"], "warnings": [],
+      "report": "reports/v.json"},
+     ["**failed, published with --allow-invalid**: 40 checks; 1 failed at severity error "
+      "(posts.dates.future), 0 at severity warning.", "Full report: `reports/v.json`."]),
+    ({"passed": False, "allowInvalid": False, "checks": 5, "failed": ["a", "b"], "warnings": []},
+     ["**failed**: 5 checks; 2 failed at severity error (a, b), 0 at severity warning."]),
+    ({"passed": True, "allowInvalid": False, "checks": 3, "failed": [], "warnings": ["x.y", "x.z"]},
+     ["**passed**: 3 checks; 0 failed at severity error, 2 at severity warning (x.y, x.z)."]),
 ])
 def test_the_validation_summary(summary, expected):
     assert validation_lines(summary) == expected
@@ -69,8 +72,8 @@ def test_the_validation_summary(summary, expected):
 
 
 def test_an_incomplete_validation_summary_is_refused():
-    with pytest.raises(UsageError, match="lacks failed_errors, failed_warnings"):
-        validation_lines({"status": "passed", "expectations": 1})
+    with pytest.raises(UsageError, match="lacks checks, failed, warnings"):
+        validation_lines({"passed": True, "allowInvalid": False})
 
 
 def test_the_figure_is_a_reproducible_png_without_metadata():

@@ -5,14 +5,16 @@ It says what the dataset is, where it comes from and when it was collected, what
 figure of posts per day and the top hashtags), every field of every table, the validation summary,
 and how to load and cite it.
 
-The validation summary is a small dict (None when the build ran no validation, shown as 'not
-validated')::
+The validation summary is the descriptor's ``validation`` property, written by ``build`` (None when
+the version was built without the validation suites, shown as 'not validated')::
 
-    {"status": "passed",       # or "failed"
-     "expectations": 40,       # how many expectations were checked
-     "failed_errors": 0,       # failed expectations of severity error
-     "failed_warnings": 2,     # failed expectations of severity warning
-     "report": "reports/validation.json"}   # optional: where the full report is
+    {"passed": true,            # no check failed at severity error
+     "allowInvalid": false,     # published with --allow-invalid despite failures
+     "checks": 76,              # how many checks ran
+     "failed": [],              # ids of the checks that failed at severity error
+     "warnings": ["..."],       # ids of the checks that failed at severity warning
+     "skipped": ["..."],        # ids of the checks that could not run (optional)
+     "report": "reports/validation.json"}   # where the full report is
 """
 
 from __future__ import annotations
@@ -25,14 +27,15 @@ from .facts import Facts
 
 FILE = "README.md"
 FIGURE = "overview.png"
-SUMMARY_KEYS = ("status", "expectations", "failed_errors", "failed_warnings")
+SUMMARY_KEYS = ("passed", "allowInvalid", "checks", "failed", "warnings")
 
 
 def validation_lines(summary: dict[str, Any] | None) -> list[str]:
     """The validation section's text.
 
-    >>> validation_lines({"status": "passed", "expectations": 40, "failed_errors": 0, "failed_warnings": 2})
-    ['**passed**: 40 expectations checked; 0 failed at severity error, 2 at severity warning.']
+    >>> validation_lines({"passed": True, "allowInvalid": False, "checks": 40, "failed": [], "warnings": ["a.b"],
+    ...                   "skipped": ["c.d"]})
+    ['**passed**: 40 checks; 0 failed at severity error, 1 at severity warning (a.b), 1 skipped (c.d).']
     >>> validation_lines(None)[0]
     '**not validated**: this version was built without the validation suites.'
     """
@@ -41,8 +44,16 @@ def validation_lines(summary: dict[str, Any] | None) -> list[str]:
     missing = [key for key in SUMMARY_KEYS if key not in summary]
     if missing:
         raise UsageError(f"validation summary lacks {', '.join(missing)}")
-    line = (f"**{summary['status']}**: {summary['expectations']} expectations checked; {summary['failed_errors']} "
-            f"failed at severity error, {summary['failed_warnings']} at severity warning.")
+    status = "passed" if summary["passed"] else "failed, published with --allow-invalid" \
+        if summary["allowInvalid"] else "failed"
+
+    def named(ids: list[str]) -> str:
+        return f" ({', '.join(ids)})" if ids else ""
+
+    skipped = summary.get("skipped", [])
+    line = (f"**{status}**: {summary['checks']} checks; {len(summary['failed'])} failed at severity error"
+            f"{named(summary['failed'])}, {len(summary['warnings'])} at severity warning{named(summary['warnings'])}"
+            + (f", {len(skipped)} skipped ({', '.join(skipped)})" if skipped else "") + ".")
     return [line] + ([f"Full report: `{summary['report']}`."] if summary.get("report") else [])
 
 

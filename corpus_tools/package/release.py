@@ -91,7 +91,8 @@ def prepare_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: d
     descriptor = package_descriptor(
         metadata=metadata, version=version, sources=sources, resources=resources,
         created=created_timestamp(previous.descriptor if previous else None, version),
-        temporal_coverage=f"{period[0]}/{period[1]}" if period else None, channel_coverage=facts.channels)
+        temporal_coverage=f"{period[0]}/{period[1]}" if period else None, channel_coverage=facts.channels,
+        validation=validation)
     diff = diff_packages(previous, PackageFiles(descriptor, descriptor_path.parent, moved)) if previous else None
     old = Version.parse(previous.descriptor.get("version", "")) if previous else None
     check_version(previous=old, new=Version.parse(version), needed=diff.level if diff else Level.NONE, force=force)

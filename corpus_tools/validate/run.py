@@ -1,0 +1,192 @@
+"""``validate``: open the dataset, run the file checks, scan the text once, compute the checks' columns,
+run the GX suites, and write the reports.
+
+The order matters for speed: each table is read column by column, only for the columns its checks
+name; the posts' text is streamed once, in batches, through every family that reads it; GX then sees
+narrow frames of ids, dates, flags and computed columns (see ``gx_run``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..errors import UsageError
+from ..schema import load_schemas
+from . import reports
+from .base import SKIPPED, CheckResult, Spec, Store
+from .config import Config, load_config
+from .source import Dataset, check_hash, check_schema, file_specs, open_dataset
+from .suites import families
+from .textscan import text_batches
+
+FAIL_ON = ("error", "warning")
+
+
+@dataclass
+class ValidationResult:
+    """Every check's result, in report order, and what the run found besides."""
+
+    dataset: str
+    coverage: str | None
+    config: Config
+    fail_on: str
+    results: list[CheckResult]
+    statistics: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; never in a report
+
+    @property
+    def failing(self) -> list[CheckResult]:
+        """The results that fail the run at ``fail_on``."""
+        return [r for r in self.results if r.fails_at(self.fail_on)]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failing
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+
+def _id_columns(schema) -> list[str]:
+    """The columns that name a row in examples: the primary key, or the first two required columns."""
+    return schema.primary_key or schema.required[:2]
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def __call__(self, stage: str, started: float) -> None:
+        self.seconds[stage] += time.perf_counter() - started
+
+
+def _computed(dataset: Dataset, store: Store, checks, timer: _Timer) -> dict[str, dict[str, pa.Array]]:
+    """Stream the posts' text through the families that read it, then collect every computed column."""
+    readers = [f for f in checks if f.reads_text]
+    started = time.perf_counter()
+    for batch in text_batches(dataset.tables["posts"].path):
+        timer("text scan", started)
+        for family in readers:
+            begun = time.perf_counter()
+            family.consume(batch)
+            timer(family.name, begun)
+        started = time.perf_counter()
+    columns: dict[str, dict[str, pa.Array]] = defaultdict(dict)
+    for family in checks:
+        begun = time.perf_counter()
+        for table, computed in family.columns(store).items():
+            columns[table].update(computed)
+        timer(family.name, begun)
+    return columns
+
+
+def _frame(table: str, specs: list[Spec], store: Store, computed: dict[str, pa.Array]):
+    names = list(dict.fromkeys(c for s in specs for c in s.columns))
+    arrays = [computed[n] if n in computed else store.column(table, n) for n in names]
+    return pa.table(arrays, names=names).to_pandas() if names else pa.table({"_": pa.nulls(store.rows(table))}).to_pandas()
+
+
+def _parameters(dataset: Dataset, now: datetime) -> dict[str, Any]:
+    import pandas as pd
+
+    coverage = dataset.coverage
+    return {"now": pd.Timestamp(now),
+            "coverage_start": pd.Timestamp(coverage.start) if coverage and coverage.start else None,
+            "coverage_end": pd.Timestamp(coverage.end) if coverage and coverage.end else None}
+
+
+def _file_checks(dataset: Dataset, schemas) -> tuple[dict[str, CheckResult], set[str]]:
+    """The file checks' results, and the tables whose schema is wrong (not to be read further)."""
+    results = {}
+    for spec in file_specs(schemas):
+        table = dataset.tables[spec.table]
+        results[spec.id] = check_hash(spec, table) if spec.id.endswith(".hash") else check_schema(spec, table)
+    broken = {s.table for s in file_specs(schemas) if s.id.endswith(".schema") and results[s.id].failed}
+    return results, broken
+
+
+def _runnable(specs: list[Spec], schemas, broken: set[str], dataset: Dataset,
+              results: dict[str, CheckResult]) -> dict[str, list[Spec]]:
+    """The specs GX runs, by table; the others are recorded in ``results`` as skipped, with why."""
+    # Every computed column comes from the posts: when they are unreadable, nothing else can run.
+    runnable = {} if "posts" in broken else {t: [s for s in specs if s.table == t] for t in schemas if t not in broken}
+    for spec in specs:
+        if spec.table not in runnable:
+            reason = spec.table if spec.table in broken else "posts"
+            results[spec.id] = CheckResult(spec, SKIPPED, f"not run: {reason} does not match its declared schema")
+    if dataset.coverage is None and "posts" in runnable:
+        spec = next(s for s in runnable["posts"] if s.id == "posts.published_at.in_coverage")
+        runnable["posts"].remove(spec)
+        results[spec.id] = CheckResult(spec, SKIPPED, "no temporal coverage declared")
+    return runnable
+
+
+def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *, parameters, examples: int,
+            docs: Path | None, timer: _Timer) -> dict[str, CheckResult]:
+    from .gx_run import check_result, run_suites
+
+    started = time.perf_counter()
+    frames = {t: _frame(t, s, store, computed.get(t, {})) for t, s in runnable.items()}
+    timer("frames", started)
+    started = time.perf_counter()
+    found = run_suites(frames, runnable, parameters=parameters, examples=examples, docs=docs)
+    timer("great expectations", started)
+    results = {}
+    for table, specs in runnable.items():
+        key = _id_columns(schemas[table])
+        columns = [store.column(table, c) for c in key]
+
+        def ids(row: int, columns=columns, key=key) -> dict[str, Any]:
+            return {"row": row, **{k: c[row].as_py() for k, c in zip(key, columns)}}
+
+        results.update({spec.id: check_result(spec, found[spec.id], ids) for spec in specs})
+    return results
+
+
+def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
+             junit: Path | None = None, docs: Path | None = None, now: datetime | None = None,
+             label: str | None = None) -> ValidationResult:
+    """Validate the data package or folder of tables at ``path``; write the reports asked for.
+
+    ``label`` names the dataset in the reports (build passes the descriptor's path, not its staging folder).
+
+    Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
+    """
+    if fail_on not in FAIL_ON:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    settings, schemas, timer = load_config(config), load_schemas(), _Timer()
+    started = time.perf_counter()
+    dataset = open_dataset(path, schemas, label=label)
+    checks = families(schemas, settings)
+    specs = [s for family in checks for s in family.specs()]
+    unknown = sorted(set(settings.severity) - {s.id for s in specs} - {s.id for s in file_specs(schemas)})
+    if unknown:
+        raise UsageError(f"{config}: [severity] names no expectation {', '.join(unknown)}")
+    results, broken = _file_checks(dataset, schemas)
+    timer("file checks", started)
+    store = Store({name: table.path for name, table in dataset.tables.items()})
+    runnable = _runnable(specs, schemas, broken, dataset, results)
+    statistics: dict[str, Any] = {"rows": {t: store.rows(t) for t in schemas}}
+    if runnable:
+        computed = _computed(dataset, store, checks, timer)
+        results.update(_run_gx(runnable, computed, store, schemas, parameters=_parameters(dataset, now or datetime.now(UTC)),
+                               examples=settings.examples, docs=docs, timer=timer))
+        for family in checks:
+            statistics.update(family.statistics())
+            if getattr(family, "clusters", None):
+                results["posts.text.near_duplicates"].details = family.clusters
+    tables = list(schemas)
+    ordered = sorted((results[s.id] for s in [*file_specs(schemas), *specs]), key=lambda r: tables.index(r.spec.table))
+    outcome = ValidationResult(dataset=dataset.label, coverage=dataset.coverage.text if dataset.coverage else None,
+                               config=settings, fail_on=fail_on, results=ordered, statistics=statistics,
+                               timings=dict(timer.seconds))
+    reports.write(outcome, report=report, junit=junit)
+    return outcome
