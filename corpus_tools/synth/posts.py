@@ -1,0 +1,373 @@
+"""The shared message stream of a synthetic channel: posts, service messages and unsupported ones.
+
+Every format writer renders this one stream, so a seed means the same corpus in every format.
+Generation is streaming: messages are made one at a time, and only a bounded window of earlier
+posts is kept (the last ``RECENT`` plus a reservoir sample of ``RESERVOIR`` older ones), from
+which replies and planted duplicates take their targets. Memory stays flat at any size.
+
+A channel is made in segments of ``SEGMENT_POSTS`` posts, each from its own seeded stream, with
+its own range of message ids (a budget of ``ID_STRIDE`` ids a post: unused ids are gaps, as
+deleted messages leave) and its own stretch of the period: segments are independent, so any
+number of processes can make them, and the corpus is the same bytes whatever that number is.
+Replies and duplicates stay inside a segment.
+
+Planted duplicates: exactly round(share x n) posts of a channel of n are exact and near
+duplicates, chosen by selection sampling (each post is picked with probability owed / posts
+left), so the counts are known in advance and the picks spread uniformly. A copy's source is an
+original post with text and without a quote, never itself a copy; a near copy changes a few
+words of a text of 60+ words in a space-separated language so that the Jaccard similarity of
+5-word shingles lands in [0.8, 0.95].
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import vocab
+from .draw import between, lognormal, pick
+from .text import BODY, HEADLINE, QUOTE, Paragraph, TextMaker, flat_prefix, jaccard, paragraph, post_text
+
+PERIOD_START = 1704067200  # 2024-01-01T00:00:00Z: the first channel is created then
+PERIOD_END = 1767225600  # 2026-01-01T00:00:00Z: every date falls before it
+RECENT = 256
+SEGMENT_POSTS = 20_000
+ID_STRIDE = 1.08  # message ids a segment may use per post: posts, service messages and gaps
+RESERVOIR = 64
+CAPTION_LIMIT = 1024  # Telegram's limit for a media caption; 4096 for a text message
+TEXT_LIMIT = 4096
+NEAR_MIN_WORDS = 60
+NEAR_RANGE = (0.80, 0.95)
+EXCERPT_CHARS = 72
+FORWARD_SHARE = 0.08
+REPLY_SHARE = 0.06
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    index: int
+    id: int
+    title: str
+    posts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of a channel's posts made by one stream: posts ``first_index`` onwards, message ids
+    from ``first_id`` up to (not including) ``id_limit``, dates in ``[start, end)``."""
+
+    channel: Channel
+    number: int
+    first_index: int
+    posts: int
+    first_id: int
+    id_limit: int | None  # None: the last segment, unbounded
+    start: int
+    end: int
+
+
+def segments(channel: Channel, size: int = SEGMENT_POSTS) -> list[Segment]:
+    """The segments of ``channel``: fixed by its size alone, so the corpus never depends on how
+    many processes make it.
+
+    >>> [(s.first_index, s.posts, s.first_id, s.id_limit) for s in segments(Channel(0, 1, "C", 5), size=2)]
+    [(0, 2, 2, 4), (2, 2, 4, 6), (4, 1, 6, None)]
+    """
+    start = PERIOD_START + channel.index * 3607  # channels created an hour apart
+    per_post = (PERIOD_END - start) / (channel.posts + 1)
+    count = -(-channel.posts // size)
+    bounds = [2 + round(j * size * ID_STRIDE) for j in range(count + 1)]
+    return [Segment(channel, j, j * size, min(size, channel.posts - j * size), bounds[j],
+                    bounds[j + 1] if j + 1 < count else None, start + int(j * size * per_post),
+                    start + int((j + 1) * size * per_post) if j + 1 < count else PERIOD_END)
+            for j in range(count)]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Another post of the channel: its message id and its 0-based position among the posts."""
+
+    id: int
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Forward:
+    name: str
+    channel_id: int | None  # None: forwarded from a user who hides their account
+    message_id: int | None
+    date: int
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    kind: str  # photo | video | document
+    number: int  # for file names: the message id, unique in the channel
+    width: int
+    height: int
+    size: int
+    duration: int
+
+
+@dataclass(slots=True)
+class Post:
+    id: int
+    index: int
+    date: int
+    lang: str
+    sep: str
+    paragraphs: tuple[Paragraph, ...]  # empty for a media-only post
+    media: Media | None = None
+    forward: Forward | None = None
+    reply: Ref | None = None
+    excerpt: str | None = None  # the replied-to post's text start, as the web preview quotes it
+    edit_date: int | None = None
+    author: str | None = None
+    views: int = 0
+    forwards: int = 0
+    reactions: tuple[tuple[str, int], ...] = ()
+    copy_of: Ref | None = None
+    copy_kind: str | None = None  # exact | near
+    similarity: float | None = None  # Jaccard of a near copy with its source
+    copied: bool = False  # has been a copy's source
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = post_text(self.paragraphs, self.sep)
+        return self._text
+
+    @property
+    def has_quote(self) -> bool:
+        return any(p.role == QUOTE for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: int
+    date: int
+    action: str  # create_channel | pin_message | edit_group_photo
+    title: str | None = None
+    message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """A message Telegram Desktop could not export: ``{id, type: unsupported}``; a gap elsewhere."""
+
+    id: int
+    date: int
+
+
+Message = Post | Service | Unsupported
+
+
+class ChannelStream:
+    """The messages of one segment of a channel, oldest first; the first segment opens with the
+    channel's creation. ``dump_safe`` keeps every post representable in a flat-text dump: a
+    media-only post always has a forward header or reply quote to stand on."""
+
+    def __init__(self, segment: Segment, *, seed: int, exact: float, near: float, dump_safe: bool) -> None:
+        self.segment = segment
+        self.channel = segment.channel
+        self.rng = random.Random(f"corpus-tools synth {seed} {segment.channel.index} {segment.number}")
+        self.maker = TextMaker(self.rng)
+        before, upto = segment.first_index, segment.first_index + segment.posts
+        self.owed = {"exact": round(exact * upto) - round(exact * before),
+                     "near": round(near * upto) - round(near * before)}
+        self.dump_safe = dump_safe
+        self.recent: deque[Post] = deque(maxlen=RECENT)
+        self.reservoir: list[Post] = []
+        self.evicted = 0
+
+    def __iter__(self) -> Iterator[Message]:
+        rng, seg = self.rng, self.segment
+        gap = (seg.end - seg.start) / (seg.posts + 1)
+        t, next_id = float(seg.start), seg.first_id - 1
+        spare = (seg.id_limit - seg.first_id - seg.posts) if seg.id_limit else 1 << 62  # ids for extras
+        if seg.number == 0:
+            yield Service(1, seg.start, "create_channel", title=self.channel.title)
+        index, last = seg.first_index, seg.first_index + seg.posts
+        while index < last:
+            next_id += 1
+            if spare > 3 and rng.random() < 0.02:  # deleted messages
+                skipped = between(rng, 1, 4)
+                next_id, spare = next_id + skipped, spare - skipped
+            t = min(t + rng.expovariate(1 / gap), seg.end - 1)
+            r = rng.random() if spare > 0 else 1.0
+            if r < 0.005:
+                spare -= 1
+                if r < 0.004 and self.recent:
+                    yield Service(next_id, int(t), "pin_message", message_id=pick(rng, self.recent).id)
+                elif r < 0.0045:
+                    yield Service(next_id, int(t), "edit_group_photo")
+                else:
+                    yield Unsupported(next_id, int(t))
+                continue
+            post = self._post(next_id, index, int(t))
+            self._remember(post)
+            index += 1
+            yield post
+
+    def _post(self, message_id: int, index: int, date: int) -> Post:
+        post = self._copy(message_id, index, date) or self._original(message_id, index, date)
+        rng = self.rng
+        if rng.random() < 0.15:
+            post.edit_date = date + 60 + min(int(rng.expovariate(1 / 7200)), 30 * 86400)
+        if rng.random() < 0.3:
+            post.author = pick(rng, vocab.AUTHORS)
+        post.views = int(lognormal(rng, 8.0, 1.2)) + 1
+        post.forwards = int(post.views * rng.random() * 0.05)
+        if rng.random() < 0.4:
+            start = between(rng, 0, len(vocab.REACTIONS))
+            picked = (vocab.REACTIONS * 2)[start:start + between(rng, 1, 5)]
+            counts = sorted((int(lognormal(rng, 2.5, 1.3)) + 1 for _ in picked), reverse=True)
+            post.reactions = tuple(zip(picked, counts, strict=True))
+        return post
+
+    def _original(self, message_id: int, index: int, date: int) -> Post:
+        rng = self.rng
+        lang = _weighted(rng, vocab.LANGUAGES)
+        r = rng.random()
+        media = self._media(message_id, "photo" if r < 0.22 else "video" if r < 0.29 else "document" if r < 0.32 else None)
+        paragraphs: tuple[Paragraph, ...] = ()
+        if not (media and rng.random() < 0.15):  # else media-only: no caption
+            limit = CAPTION_LIMIT if media else TEXT_LIMIT
+            chars = min(int(lognormal(rng, 6.04, 0.85)), limit - 300)
+            quote_ok = not (media and media.kind == "document")  # the dump withholds those: one rendering
+            paragraphs = self.maker.paragraphs(lang, max(60, chars), limit=limit, quote_ok=quote_ok)
+        post = Post(message_id, index, date, lang, "\n\n" if rng.random() < 0.6 else "\n", paragraphs, media)
+        r = rng.random()
+        if r < FORWARD_SHARE:
+            post.forward = self._forward(date)
+        elif r < FORWARD_SHARE + REPLY_SHARE and (target := self._reply_target()):
+            post.reply = Ref(target.id, target.index)
+            post.excerpt = flat_prefix(target.paragraphs, EXCERPT_CHARS)
+        if self.dump_safe and not paragraphs and not post.forward and not post.reply:
+            post.forward = self._forward(date)
+        return post
+
+    def _forward(self, date: int) -> Forward:
+        rng = self.rng
+        name, channel_id = pick(rng, vocab.FORWARD_SOURCES)
+        original = between(rng, 2, 40000) if channel_id else None
+        return Forward(name, channel_id, original, date - 60 - int(rng.expovariate(1 / 86400)))
+
+    def _media(self, message_id: int, kind: str | None) -> Media | None:
+        if kind is None:
+            return None
+        rng = self.rng
+        width, height = pick(rng, ((1280, 720), (1280, 960), (960, 1280), (1080, 1080), (1920, 1080)))
+        size = int(lognormal(rng, 11.5 if kind == "photo" else 14.5, 0.8))
+        duration = between(rng, 5, 600) if kind == "video" else 0
+        return Media(kind, message_id, width, height, size, duration)
+
+    def _copy(self, message_id: int, index: int, date: int) -> Post | None:
+        """A planted duplicate, when this post is picked for one and a source is at hand."""
+        rng, left = self.rng, self.segment.first_index + self.segment.posts - index
+        kind = next((k for k in ("exact", "near") if self.owed[k] and rng.random() < self.owed[k] / left), None)
+        source = self._source(near=kind == "near") if kind else None
+        if source is None:
+            return None
+        paragraphs, similarity = source.paragraphs, None
+        if kind == "near":
+            paragraphs, similarity = self._near_copy(source)
+            if not paragraphs:
+                return None
+        self.owed[kind] -= 1
+        source.copied = True
+        media = self._media(message_id, source.media.kind if source.media else None)  # a repost of that kind
+        post = Post(message_id, index, date, source.lang, source.sep, paragraphs, media)
+        post.copy_of, post.copy_kind, post.similarity = Ref(source.id, source.index), kind, similarity
+        return post
+
+    def _source(self, *, near: bool) -> Post | None:
+        rng = self.rng
+        for _ in range(4):
+            pool = self.reservoir if self.reservoir and rng.random() < 0.3 else self.recent
+            if not pool:
+                return None
+            candidate = pick(rng, pool)
+            if candidate.copy_of or candidate.has_quote or not candidate.paragraphs:
+                continue
+            if near and (candidate.lang not in vocab.SPACED or len(candidate.text.split()) < NEAR_MIN_WORDS):
+                continue
+            return candidate
+        return None
+
+    def _near_copy(self, source: Post) -> tuple[tuple[Paragraph, ...], float | None]:
+        """Change a few words, spread over the text, until the shingle Jaccard is in range."""
+        rng = self.rng
+        original = source.text
+        n = len(original.split()) - 4
+        target = rng.uniform(0.82, 0.93)
+        changes = max(1, round(n * (1 - target) / (5 * (1 + target))))
+        for _ in range(4):
+            paragraphs = _replace_words(source.paragraphs, source.lang, changes, rng)
+            similarity = jaccard(original, post_text(paragraphs, source.sep))
+            if NEAR_RANGE[0] <= similarity <= NEAR_RANGE[1]:
+                return paragraphs, round(similarity, 4)
+            changes = max(1, changes + (1 if similarity > NEAR_RANGE[1] else -1))
+        return (), None
+
+    def _reply_target(self) -> Post | None:
+        """A recent original post with text that no copy repeats yet: the web preview's excerpt of
+        it then matches exactly one earlier post."""
+        rng = self.rng
+        for _ in range(4):
+            if not self.recent:
+                return None
+            candidate = pick(rng, self.recent)
+            if candidate.paragraphs and not candidate.copied and not candidate.copy_of:
+                return candidate
+        return None
+
+    def _remember(self, post: Post) -> None:
+        if not post.paragraphs:
+            return
+        if len(self.recent) == RECENT:
+            old = self.recent[0]
+            self.evicted += 1
+            if len(self.reservoir) < RESERVOIR:
+                self.reservoir.append(old)
+            else:
+                slot = between(self.rng, 0, self.evicted)
+                if slot < RESERVOIR:
+                    self.reservoir[slot] = old
+        self.recent.append(post)
+
+
+def _weighted(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
+    r = rng.random()
+    for value, weight in weighted:
+        r -= weight
+        if r < 0:
+            return value
+    return weighted[-1][0]
+
+
+def _replace_words(paragraphs: tuple[Paragraph, ...], lang: str, changes: int,
+                   rng: random.Random) -> tuple[Paragraph, ...]:
+    """Replace ``changes`` plain words, one in each of as many equal stretches of the text."""
+    slots = [(pi, qi, ti) for pi, p in enumerate(paragraphs) if p.role in (HEADLINE, BODY)
+             for qi, part in enumerate(p.parts) if isinstance(part, str)
+             for ti, token in enumerate(part.split(" ")) if token.isalpha()]
+    if not slots:
+        return paragraphs
+    changes = min(changes, len(slots))
+    stretch = len(slots) / changes
+    chosen = [slots[int(k * stretch + rng.random() * stretch)] for k in range(changes)]
+    words = vocab.WORDS[lang]
+    edited = [list(p.parts) for p in paragraphs]
+    for pi, qi, ti in chosen:
+        tokens = edited[pi][qi].split(" ")
+        old = tokens[ti]
+        new = old
+        while new.casefold() == old.casefold():
+            new = pick(rng, words)
+        tokens[ti] = new.capitalize() if old[0].isupper() else new
+        edited[pi][qi] = " ".join(tokens)
+    return tuple(paragraph(p.role, tuple(parts)) for p, parts in zip(paragraphs, edited, strict=True))
