@@ -9,7 +9,12 @@ be mistaken for one.
 
 from __future__ import annotations
 
-EN = """
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+EN = _words("""
 the of and to in for on with by at from as that this was were will has have had is are be it its
 which who their our they we not but also all more new other after over about into than between
 during against under within without through before while where when while both each many most
@@ -30,9 +35,9 @@ issues matters questions prospects priorities results steps measures efforts con
 week month year day today yesterday tomorrow morning evening season decade century anniversary
 exhibition festival concert award ceremony report survey study data figures network system
 water food climate ocean forest space satellite railway airport port bridge road pipeline grid
-""".split()
+""")
 
-RU = """
+RU = _words("""
 и в на с по для от из к о об при за под над между после перед во время без через также уже ещё
 министр министерство иностранных дел правительство президент парламент совет комитет делегация
 встреча переговоры визит заявление комментарий интервью брифинг саммит форум конференция сессия
@@ -51,9 +56,9 @@ RU = """
 месяц год день сегодня вчера завтра утром вечером сезон десятилетие век годовщина выставка
 фестиваль концерт премия церемония доклад опрос исследование данные сеть система вода продовольствие
 климат океан лес космос спутник железная дорога аэропорт порт мост трубопровод энергосистема
-""".split()
+""")
 
-ZH = """
+ZH = _words("""
 外交 部长 政府 总统 议会 委员会 代表团 会谈 访问 声明 评论 采访 记者会 峰会 论坛 会议 议程 合作
 伙伴 对话 关系 协议 条约 备忘录 倡议 项目 计划 战略 政策 立场 原则 框架 机制 平台 安全 稳定 和平
 发展 增长 贸易 经济 投资 能源 工业 交通 农业 技术 科学 研究 教育 文化 遗产 历史 旅游 卫生 体育
@@ -63,9 +68,9 @@ ZH = """
 扩大 举行 问题 前景 优先 成果 措施 努力 联系 今天 昨天 明天 上午 晚上 季节 世纪 周年 展览 节日
 音乐会 颁奖 仪式 报告 调查 数据 网络 系统 水资源 粮食 气候 海洋 森林 航天 卫星 铁路 机场 港口
 大桥 公路 管道 电网 新闻 消息 社会 市场 企业 产品 服务 创新 数字 智能 绿色 低碳 标准 质量 人才
-""".split()
+""")
 
-JA = """
+JA = _words("""
 外務 大臣 政府 首相 国会 委員会 代表団 会談 訪問 声明 記者会見 首脳 会議 協力 関係 協定 条約
 計画 戦略 政策 立場 原則 安全 安定 平和 発展 成長 貿易 経済 投資 エネルギー 産業 交通 農業 技術
 科学 研究 教育 文化 遺産 歴史 観光 健康 スポーツ 地域 国家 都市 首都 国境 海岸 島 川 山 人々 市民
@@ -73,10 +78,10 @@ JA = """
 年次 定期 特別 包括的 友好 持続可能 議論 強調 再確認 歓迎 合意 署名 確認 発表 紹介 支持 表明 提案
 継続 強化 拡大 開催 課題 展望 優先 成果 措置 努力 今日 昨日 明日 季節 世紀 周年 展示会 祭り 式典
 報告 調査 データ ネットワーク システム 水 食料 気候 海洋 森林 宇宙 衛星 鉄道 空港 港 橋 道路 𠮷野
-""".split()
+""")
 
 # German, French and Spanish words with precomposed (NFC) diacritics.
-EU = """
+EU = _words("""
 Außenminister Gespräch Zusammenarbeit Bürger Wirtschaft Sicherheit Zukunft Gebäude Straße Brücke
 Übereinkommen Lösung Frieden Entwicklung Regierung Öffentlichkeit Verhältnis größte schöne führen
 für über während Grüße Märkte Länder Städte Häfen Universität Forschung Wissenschaft Gesundheit
@@ -85,7 +90,7 @@ première année région différents échanges équipe réussite intérêt étud
 très déjà après où là été créé célébré réaffirmé présenté signé accord fraternité égalité
 años cooperación relación económica política energía región país países niños información
 educación tecnología investigación reunión declaración día mañana más también así según través
-""".split()
+""")
 
 # Languages whose words are separated by spaces (near duplicates are planted only in these:
 # shingling by whitespace means nothing in CJK text).
