@@ -8,6 +8,7 @@ from .convert import ConvertResult, convert
 from .dating import Period
 from .package.diff import PackageDiff, compare
 from .package.verify import VerifyResult, verify
+from .synth import SynthResult, synth
 
-__all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "VerifyResult", "build", "compare", "convert",
-           "package", "verify"]
+__all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "SynthResult", "VerifyResult", "build", "compare",
+           "convert", "package", "synth", "verify"]
