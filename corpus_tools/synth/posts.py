@@ -78,13 +78,13 @@ class ChannelStream:
                 else:
                     yield Unsupported(next_id, int(t))
                 continue
-            post = self._post(next_id, index, int(t))
+            post = self._post(next_id, index=index, date=int(t))
             self._remember(post)
             index += 1
             yield post
 
-    def _post(self, message_id: int, index: int, date: int) -> Post:
-        post = self._copy(message_id, index, date) or self._original(message_id, index, date)
+    def _post(self, message_id: int, *, index: int, date: int) -> Post:
+        post = self._copy(message_id, index=index, date=date) or self._original(message_id, index=index, date=date)
         rng = self.rng
         if rng.random() < 0.15:
             post.edit_date = date + 60 + min(int(rng.expovariate(1 / 7200)), 30 * 86400)
@@ -99,7 +99,7 @@ class ChannelStream:
             post.reactions = tuple(zip(picked, counts, strict=True))
         return post
 
-    def _original(self, message_id: int, index: int, date: int) -> Post:
+    def _original(self, message_id: int, *, index: int, date: int) -> Post:
         rng = self.rng
         lang = _weighted(rng, vocab.LANGUAGES)
         r = rng.random()
@@ -136,11 +136,13 @@ class ChannelStream:
         duration = between(rng, 5, 600) if kind == "video" else 0
         return Media(kind, message_id, width, height, size, duration)
 
-    def _copy(self, message_id: int, index: int, date: int) -> Post | None:
+    def _copy(self, message_id: int, *, index: int, date: int) -> Post | None:
         """A planted duplicate, when this post is picked for one and a source is at hand."""
         rng, left = self.rng, self.segment.first_index + self.segment.posts - index
         kind = next((k for k in ("exact", "near") if self.owed[k] and rng.random() < self.owed[k] / left), None)
-        source = self._source(near=kind == "near") if kind else None
+        if kind is None:
+            return None
+        source = self._source(near=kind == "near", tries=64 if self.owed[kind] >= left else 4)
         if source is None:
             return None
         paragraphs, similarity = source.paragraphs, None
@@ -155,9 +157,11 @@ class ChannelStream:
         post.copy_of, post.copy_kind, post.similarity = Ref(source.id, source.index), kind, similarity
         return post
 
-    def _source(self, *, near: bool) -> Post | None:
+    def _source(self, *, near: bool, tries: int) -> Post | None:
+        """An original post with text and no quote (for a near copy: 60+ words in a spaced language);
+        ``tries`` picks at most, many when the segment's last posts must still take the copies owed."""
         rng = self.rng
-        for _ in range(4):
+        for _ in range(tries):
             pool = self.reservoir if self.reservoir and rng.random() < 0.3 else self.recent
             if not pool:
                 return None
@@ -173,13 +177,15 @@ class ChannelStream:
         """Change a few words, spread over the text, until the shingle Jaccard is in range."""
         rng = self.rng
         original = source.text
+        limit = CAPTION_LIMIT if source.media else TEXT_LIMIT
         n = len(original.split()) - 4
         target = rng.uniform(0.82, 0.93)
         changes = max(1, round(n * (1 - target) / (5 * (1 + target))))
         for _ in range(4):
-            paragraphs = _replace_words(source.paragraphs, source.lang, changes, rng)
-            similarity = jaccard(original, post_text(paragraphs, source.sep))
-            if NEAR_RANGE[0] <= similarity <= NEAR_RANGE[1]:
+            paragraphs = _replace_words(source.paragraphs, source.lang, changes=changes, rng=rng)
+            text = post_text(paragraphs, source.sep)
+            similarity = jaccard(original, text)
+            if NEAR_RANGE[0] <= similarity <= NEAR_RANGE[1] and len(text) <= limit:
                 return paragraphs, round(similarity, 4)
             changes = max(1, changes + (1 if similarity > NEAR_RANGE[1] else -1))
         return (), None
@@ -220,7 +226,7 @@ def _weighted(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> st
     return weighted[-1][0]
 
 
-def _replace_words(paragraphs: tuple[Paragraph, ...], lang: str, changes: int,
+def _replace_words(paragraphs: tuple[Paragraph, ...], lang: str, *, changes: int,
                    rng: random.Random) -> tuple[Paragraph, ...]:
     """Replace ``changes`` plain words, one in each of as many equal stretches of the text."""
     slots = [(pi, qi, ti) for pi, p in enumerate(paragraphs) if p.role in (HEADLINE, BODY)

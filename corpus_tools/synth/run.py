@@ -1,6 +1,6 @@
 """Making a corpus file: segments rendered in order, in this process or by a pool of processes.
 
-Each segment (see ``posts.segments``) is a ``Job``: a worker renders it into a part file in the
+Each segment (see ``messages.segments``) is a ``Job``: a worker renders it into a part file in the
 staging folder and returns its ``Tally``; the parent appends the parts in order, hashing as it
 goes, and writes the format's channel headers between them. At most two jobs a worker are in
 flight, so memory and disk in use stay bounded. One worker (or one segment) renders straight
@@ -86,7 +86,7 @@ def _rendered(jobs: list[Job], writer: FormatWriter, sink: Sink, *, workers: int
         pending: deque = deque()
         upcoming = iter(enumerate(jobs))
         for _ in range(2 * workers):
-            _submit(pool, pending, upcoming, parts)
+            _submit(pool, pending, upcoming=upcoming, parts=parts)
         while pending:
             job, path, result = pending.popleft()
             tally = result.get()
@@ -94,7 +94,7 @@ def _rendered(jobs: list[Job], writer: FormatWriter, sink: Sink, *, workers: int
             sink.append_file(path)
             path.unlink()
             _frame_end(job, writer, sink)
-            _submit(pool, pending, upcoming, parts)
+            _submit(pool, pending, upcoming=upcoming, parts=parts)
             yield tally
 
 
@@ -108,7 +108,7 @@ def _frame_end(job: Job, writer: FormatWriter, sink: Sink) -> None:
         sink.write(writer.end_channel(job.segment.channel))
 
 
-def _submit(pool, pending: deque, upcoming: Iterator[tuple[int, Job]], parts: Path) -> None:
+def _submit(pool, pending: deque, *, upcoming: Iterator[tuple[int, Job]], parts: Path) -> None:
     for number, job in upcoming:
         path = parts / f"part-{number:06d}"
         pending.append((job, path, pool.apply_async(render_part, (job, path))))

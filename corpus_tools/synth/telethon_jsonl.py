@@ -146,7 +146,7 @@ def _reactions(reactions: tuple[tuple[str, int], ...]) -> dict:
             "reactions_as_tags": None, "recent_reactions": [], "top_reactors": []}
 
 
-def _photo(channel_id: int, message_id: int, date: int, width: int, height: int, size: int) -> str:
+def _photo(channel_id: int, message_id: int, *, date: int, width: int, height: int, size: int) -> str:
     ident = _ident(channel_id, message_id, 1)
     key = ident.to_bytes(8, "big")
     reference = base64.b64encode(b"\x02" + key + message_id.to_bytes(8, "big")).decode()
@@ -160,7 +160,7 @@ def _photo(channel_id: int, message_id: int, date: int, width: int, height: int,
 
 def _media(media: Media, channel_id: int, post: Post) -> str:
     if media.kind == "photo":
-        photo = _photo(channel_id, post.id, post.date, media.width, media.height, media.size)
+        photo = _photo(channel_id, post.id, date=post.date, width=media.width, height=media.height, size=media.size)
         return (f'{{"_": "MessageMediaPhoto", "spoiler": null, "live_photo": null, "photo": {photo}, '
                 '"ttl_seconds": null, "video": null}')
     ident = _ident(channel_id, post.id, 3)
@@ -190,7 +190,7 @@ def _service(service: Service, channel: Channel) -> dict:
         action = {"_": "MessageActionPinMessage"}
     else:
         action = {"_": "MessageActionChatEditPhoto",
-                  "photo": json.loads(_photo(channel.id, service.id, service.date, 640, 640, 48213))}
+                  "photo": json.loads(_photo(channel.id, service.id, date=service.date, width=640, height=640, size=48213))}
     return {"_": "MessageService", "id": service.id, "peer_id": _peer(channel.id), "date": utc_iso(service.date),
             "action": action, "out": False, "mentioned": None, "media_unread": None,
             "reactions_are_possible": None, "silent": None, "post": True, "legacy": None, "from_id": None,

@@ -26,6 +26,7 @@ MIN_LINE = 40  # characters of a body paragraph or quote: well above the dump re
 SHINGLE = 5  # words per shingle in the near-duplicate Jaccard measure
 _WORDS_PER_CHAR = {"en": 1 / 7.4, "ru": 1 / 9.4, "eu": 1 / 9.8, "zh": 1 / 2.5, "ja": 1 / 2.8}
 _SEP = {lang: " " if lang in vocab.SPACED else "" for lang in vocab.WORDS}
+_INLINE_ROOM = 240  # characters inline entities and a leading emoji can add to one paragraph, at most
 _STOP = {lang: vocab.SENTENCE_END[lang][0] + _SEP[lang] for lang in vocab.WORDS}  # where a paragraph may end
 # Inline entities and their chances per post, in 256ths (one random byte each).
 _INLINE = (("hashtag", 77), ("mention", 31), ("link", 38), ("text_link", 38), ("italic", 31), ("emoji", 51),
@@ -114,19 +115,21 @@ class TextMaker:
         """
         rng = self.rng
         head = self.headline(lang)
-        body = self.body(lang, min(chars, limit) - len(head.text), limit - len(head.text))
+        body = self.body(lang, min(chars, limit) - len(head.text), limit=limit - len(head.text) - _INLINE_ROOM)
         total = len(head.text) + sum(2 + len(p.text) for p in body) + self._inline(lang, body)
+        while total > limit and len(body) > 1:  # emoji and entities went past the limit: end earlier
+            total -= 2 + len(body.pop().text)
         out = [head, *body]
         # Quotes and dividers go between two body paragraphs; 'Read in full' needs two before it.
         if len(body) >= 2:
             if quote_ok and rng.random() < 0.12:
-                total = _add(out, self.quote(lang), between(rng, 2, len(out)), total, limit)
+                total = _add(out, self.quote(lang), at=between(rng, 2, len(out)), total=total, limit=limit)
             if rng.random() < 0.06:
-                total = _add(out, _DIVIDER, between(rng, 2, len(out)), total, limit)
+                total = _add(out, _DIVIDER, at=between(rng, 2, len(out)), total=total, limit=limit)
             if rng.random() < 0.10:
-                total = _add(out, self.read_more(lang), len(out), total, limit)
+                total = _add(out, self.read_more(lang), at=len(out), total=total, limit=limit)
         if rng.random() < 0.20:
-            _add(out, self.tag_line(lang), len(out), total, limit)
+            _add(out, self.tag_line(lang), at=len(out), total=total, limit=limit)
         return tuple(out)
 
     def headline(self, lang: str) -> Paragraph:
@@ -142,13 +145,13 @@ class TextMaker:
             return paragraph(HEADLINE, (lead, ("bold", text, None)) if lead else (("bold", text, None),))
         return paragraph(HEADLINE, (lead + text,))
 
-    def body(self, lang: str, chars: int, limit: int) -> list[Paragraph]:
+    def body(self, lang: str, chars: int, *, limit: int) -> list[Paragraph]:
         """About ``chars`` characters (at most ``limit``) of sentences, drawn in one go and cut
         into paragraphs of heavy-tailed length at sentence ends, some after an emoji."""
         rng = self.rng
         text = self.sentences(lang, max(6, int(chars * _WORDS_PER_CHAR[lang])))
-        if len(text) > limit - 60:  # a draw far above average: end at a sentence within the limit
-            text = text[:text.rfind(_STOP[lang], 0, limit - 60) + 1] or text[:limit - 60] + "."
+        if len(text) > limit:  # a draw far above average: end at a sentence within the limit
+            text = text[:text.rfind(_STOP[lang], 0, limit) + 1] or text[:limit] + "."
         body, start, stop, step = [], 0, _STOP[lang], len(_STOP[lang])
         while start < len(text):
             cut = text.find(stop, start + max(MIN_LINE, int(lognormal(rng, 5.6, 0.5)))) + 1
@@ -169,7 +172,7 @@ class TextMaker:
         for (kind, chance), b in zip(_INLINE, rng.randbytes(len(_INLINE)), strict=True):
             if b < chance:
                 at = int(rng.random() * len(body))
-                spliced = _splice(body[at], self._entity(kind, lang), lang, rng)
+                spliced = _splice(body[at], self._entity(kind, lang), lang=lang, rng=rng)
                 added += len(spliced.text) - len(body[at].text)
                 body[at] = spliced
         return added
@@ -217,7 +220,7 @@ class TextMaker:
 _DIVIDER = Paragraph(DIVIDER, (vocab.DIVIDER,), vocab.DIVIDER)
 
 
-def _add(out: list[Paragraph], extra: Paragraph, at: int, total: int, limit: int) -> int:
+def _add(out: list[Paragraph], extra: Paragraph, *, at: int, total: int, limit: int) -> int:
     """Insert ``extra`` at ``at`` when the text stays within ``limit``; the new length."""
     if total + 2 + len(extra.text) > limit:
         return total
@@ -225,7 +228,7 @@ def _add(out: list[Paragraph], extra: Paragraph, at: int, total: int, limit: int
     return total + 2 + len(extra.text)
 
 
-def _splice(target: Paragraph, entity: Part, lang: str, rng: random.Random) -> Paragraph:
+def _splice(target: Paragraph, entity: Part, *, lang: str, rng: random.Random) -> Paragraph:
     """``target`` with ``entity`` put into the middle half of its longest plain run, at a word
     boundary (spaced languages) or after a sentence (CJK), spaced off from the words around it."""
     parts = list(target.parts)
