@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from corpus_tools import api
 from corpus_tools.cli import app
 from corpus_tools.errors import UsageError
+from corpus_tools.readers.telegram_text import TelegramTextReader
+from corpus_tools.records import Post
 from corpus_tools.synth import FORMATS, parse_count, parse_share, synth
 from corpus_tools.synth.text import jaccard
 
@@ -53,6 +55,16 @@ def test_bytes_do_not_depend_on_the_number_of_workers(tmp_path, format):
                       workers=w, segment_posts=200) for w in (1, 2))
     assert one.sha256 == two.sha256
     assert one.truth == {**two.truth, "file": {**two.truth["file"], "name": "w1.out"}}
+    raw = two.path.read_text(encoding="utf-8")  # segments joined into one valid file
+    if format == "telegram-json":
+        data = json.loads(raw)
+        assert raw == json.dumps(data, indent=1, ensure_ascii=False)
+        assert sum(m["type"] == "message" for c in data["chats"]["list"] for m in c["messages"]) == 900
+    elif format == "telethon-jsonl":
+        assert sum(json.loads(line)["_"] == "Message" for line in raw.splitlines()) == 900
+    else:
+        reader = TelegramTextReader(channel="c")
+        assert sum(isinstance(r, Post) for r in reader.read(two.path, "d")) == 900
 
 
 def test_truth_file_beside_the_output_describes_it(corpus):
