@@ -99,6 +99,12 @@ def test_planted_duplicates_are_in_the_file_and_nothing_else_repeats(corpus):
     assert repeated == planted  # every repeated text is a planted copy or its source
 
 
+def test_planted_counts_are_exact_across_many_segments(tmp_path):
+    truth = synth(tmp_path / "c.jsonl", posts=3000, format="telethon-jsonl", seed=1, duplicates=0.05,
+                  near_duplicates=0.1, segment_posts=150).truth
+    assert (truth["counts"]["exact_duplicates"], truth["counts"]["near_duplicates"]) == (150, 300)
+
+
 def test_replies_point_to_earlier_posts(corpus):
     path, truth = corpus
     texts = export_posts(path)

@@ -7,8 +7,9 @@ which replies and planted duplicates take their targets. Memory stays flat at an
 makes one segment of a channel (see ``messages.segments``): replies and duplicates stay inside it.
 
 Planted duplicates: exactly round(share x n) posts of a channel of n are exact and near
-duplicates, chosen by selection sampling (each post is picked with probability owed / posts
-left), so the counts are known in advance and the picks spread uniformly. A copy's source is an
+duplicates, chosen by selection sampling (each post is picked with probability copies owed /
+posts left, its kind in proportion to what is owed of each), so the counts are known in advance
+and the picks spread uniformly. A copy's source is an
 original post with text and without a quote, never itself a copy; a near copy changes a few
 words of a text of 60+ words in a space-separated language so that the Jaccard similarity of
 5-word shingles lands in [0.8, 0.95].
@@ -139,17 +140,20 @@ class ChannelStream:
     def _copy(self, message_id: int, *, index: int, date: int) -> Post | None:
         """A planted duplicate, when this post is picked for one and a source is at hand."""
         rng, left = self.rng, self.segment.first_index + self.segment.posts - index
-        kind = next((k for k in ("exact", "near") if self.owed[k] and rng.random() < self.owed[k] / left), None)
-        if kind is None:
+        owed = self.owed["exact"] + self.owed["near"]
+        if not owed or rng.random() >= owed / left:  # selection sampling over both kinds together
             return None
-        source = self._source(near=kind == "near", tries=64 if self.owed[kind] >= left else 4)
-        if source is None:
-            return None
-        paragraphs, similarity = source.paragraphs, None
-        if kind == "near":
-            paragraphs, similarity = self._near_copy(source)
-            if not paragraphs:
+        kind = "exact" if rng.random() * owed < self.owed["exact"] else "near"
+        forced = owed >= left  # the segment's last posts must take the copies still owed
+        for _ in range(16 if forced else 1):
+            source = self._source(near=kind == "near", tries=64 if forced else 4)
+            if source is None:
                 return None
+            paragraphs, similarity = self._near_copy(source) if kind == "near" else (source.paragraphs, None)
+            if paragraphs:
+                break
+        else:
+            return None
         self.owed[kind] -= 1
         source.copied = True
         media = self._media(message_id, source.media.kind if source.media else None)  # a repost of that kind
@@ -158,8 +162,8 @@ class ChannelStream:
         return post
 
     def _source(self, *, near: bool, tries: int) -> Post | None:
-        """An original post with text and no quote (for a near copy: 60+ words in a spaced language);
-        ``tries`` picks at most, many when the segment's last posts must still take the copies owed."""
+        """An original post with text and no quote (for a near copy: 60+ words in a spaced language),
+        in at most ``tries`` picks."""
         rng = self.rng
         for _ in range(tries):
             pool = self.reservoir if self.reservoir and rng.random() < 0.3 else self.recent
