@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from corpus_tools import api
 from corpus_tools.cli import app
 from corpus_tools.errors import UsageError
+from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.telegram_text import TelegramTextReader
 from corpus_tools.records import Post
 from corpus_tools.synth import FORMATS, parse_count, parse_share, synth
@@ -63,7 +64,7 @@ def test_bytes_do_not_depend_on_the_number_of_workers(tmp_path, format):
     elif format == "telethon-jsonl":
         assert sum(json.loads(line)["_"] == "Message" for line in raw.splitlines()) == 900
     else:
-        reader = TelegramTextReader(channel="c")
+        reader = TelegramTextReader(ReaderOptions(channel="c"))
         assert sum(isinstance(r, Post) for r in reader.read(two.path, "d")) == 900
 
 
