@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..output import Staging
+from ..progress import progress
 from .messages import SEGMENT_POSTS, Channel, segments
 from .run import Job, write_corpus
 from .telegram_json import TelegramJsonWriter
@@ -100,8 +101,8 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
     truth = Truth(writer, plan, options={**options, "segment_posts": segment_posts})
     truth_name = out.name + TRUTH_SUFFIX
     with Staging(out.parent) as stage:
-        with (stage.path / out.name).open("wb") as handle:
-            sink, tallies = write_corpus(handle, writer, jobs, workers=n_workers, parts=stage.path)
+        with (stage.path / out.name).open("wb") as handle, progress("Synthesizing", total=options["posts"]) as advance:
+            sink, tallies = write_corpus(handle, writer, jobs, workers=n_workers, parts=stage.path, advance=advance)
         for tally in tallies:
             truth.merge(tally)
         facts = {"file_name": out.name, "size": sink.bytes, "sha256": sink.digest.hexdigest()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -62,12 +62,16 @@ def render_part(job: Job, path: Path) -> Tally:
     return tally
 
 
-def write_corpus(handle: BinaryIO, writer: FormatWriter, jobs: list[Job], *, workers: int,
-                 parts: Path) -> tuple[Sink, list[Tally]]:
-    """Write the whole file to ``handle``: the format's frame around the segments, in order."""
+def write_corpus(handle: BinaryIO, writer: FormatWriter, jobs: list[Job], *, workers: int, parts: Path,
+                 advance: Callable[[int], None] = lambda n: None) -> tuple[Sink, list[Tally]]:
+    """Write the whole file to ``handle``: the format's frame around the segments, in order,
+    calling ``advance(posts)`` as each segment is in (for a progress bar)."""
     sink = Sink(handle)
     sink.write(writer.start())
-    tallies = list(_rendered(jobs, writer, sink, workers=workers, parts=parts))
+    tallies = []
+    for tally in _rendered(jobs, writer, sink, workers=workers, parts=parts):
+        tallies.append(tally)
+        advance(tally.counts["posts"])
     sink.write(writer.end())
     sink.flush()
     return sink, tallies
