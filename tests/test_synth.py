@@ -210,6 +210,8 @@ def test_command_writes_the_corpus_and_says_what_it_planted(tmp_path):
         (["--posts", "10", "--format", "telegram-json", "--duplicates", "0.6"], "between 0 and 0.5"),
         (["--posts", "10", "--format", "telegram-json", "--near-duplicates", "lots"], "expects a share"),
         (["--posts", "10", "--format", "telegram-json", "--channel", "News."], "not ending in punctuation"),
+        (["--posts", "10", "--format", "telegram-text", "--channel", "Forwarded from Us"], "web preview's own"),
+        (["--posts", "10", "--format", "telegram-text", "--channel", " News"], "on one line"),
         (["--posts", "10", "--format", "telegram-json", "--workers", "0"], "--workers must be at least 1"),
     ],
 )

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import UsageError
 from ..output import Staging
 from ..progress import progress
+from ..readers.telegram_text import FORWARD_PREFIX, INTERFACE_STRINGS
 from .messages import SEGMENT_POSTS, Channel, segments
 from .run import Job, write_corpus
 from .telegram_json import TelegramJsonWriter
@@ -130,13 +131,21 @@ def _options(out: Path | None, *, posts: int | str | None, format: str | None, s
         raise UsageError(f"--channels ({n_channels}) cannot exceed --posts ({count}): each channel needs a post")
     if format == TelegramTextWriter.format_name and n_channels > 1:
         raise UsageError("a telegram-text dump shows one channel; use --channels 1")
-    if not (0 < len(channel) <= 60) or "\n" in channel or channel.rstrip() != channel or channel[-1] in ".,;:!?…":
-        raise UsageError(f"--channel {channel!r}: a title of 1-60 characters on one line, not ending in punctuation")
+    _check_title(channel)
     exact, near = parse_share(duplicates, "--duplicates"), parse_share(near_duplicates, "--near-duplicates")
     if exact + near > 0.5:
         raise UsageError("--duplicates and --near-duplicates together must not exceed 0.5")
     return {"posts": count, "seed": int(seed), "channels": n_channels, "channel": channel,
             "duplicates": exact, "near_duplicates": near}
+
+
+def _check_title(title: str) -> None:
+    """A title a text dump's reply quotes show unambiguously: one line of 1-60 characters, no
+    surrounding spaces, not ending in punctuation, not an interface string or forward header."""
+    if (not 0 < len(title) <= 60 or "\n" in title or title.strip() != title or title[-1] in ".,;:!?…"
+            or title.startswith(FORWARD_PREFIX) or title in INTERFACE_STRINGS):
+        raise UsageError(f"--channel {title!r}: a title of 1-60 characters on one line, not ending in "
+                         "punctuation, and not one of the web preview's own lines")
 
 
 def plan_channels(posts: int, count: int, *, seed: int, title: str) -> list[Channel]:
