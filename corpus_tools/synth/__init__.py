@@ -38,6 +38,8 @@ TRUTH_SUFFIX = ".truth.json"
 
 @dataclass
 class SynthResult:
+    """What ``synth`` wrote: the corpus, its truth file (also as ``truth``), its size and hash."""
+
     path: Path
     truth_path: Path
     format: str
@@ -94,7 +96,8 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
     options = _options(out, posts=posts, format=format, seed=seed, channels=channels, channel=channel,
                        duplicates=duplicates, near_duplicates=near_duplicates)
     n_workers = parse_count(workers, "--workers") if workers is not None else os.cpu_count() or 1
-    assert out is not None and format is not None
+    segment_posts = parse_count(segment_posts, "segment_posts")
+    assert out is not None and format is not None  # _options refused them missing
     plan = plan_channels(options["posts"], options["channels"], seed=options["seed"], title=channel)
     writer = WRITERS[format](plan)
     jobs = [Job(WRITERS[format], plan, segment, options["seed"], options["duplicates"], options["near_duplicates"])
