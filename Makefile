@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test suites clean
+.PHONY: build test suites bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ test: $(STAMP)
 # Regenerate the GX suites in schemas/suites/ after changing a schema or schemas/validation.toml.
 suites: $(STAMP)
 	$(BIN)/python -m corpus_tools.validate.suites
+
+# The benchmark (see benchmarks/run.py): make bench, or make bench SIZES="100k 1M 10M".
+SIZES ?= 100k 1M
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -14,12 +14,13 @@ from .convert import ConvertResult, convert
 from .dating import Period
 from .package.diff import PackageDiff, compare
 from .package.verify import VerifyResult, verify
+from .synth import SynthResult, synth
 
 if TYPE_CHECKING:
     from .validate.run import ValidationResult
 
-__all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "ValidationResult", "VerifyResult", "build",
-           "compare", "convert", "package", "validate", "verify"]
+__all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "SynthResult", "VerifyResult",
+           "build", "compare", "convert", "package", "synth", "validate", "verify"]
 
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,

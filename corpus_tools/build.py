@@ -25,8 +25,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +108,7 @@ class BuildResult:
     reports_dir: Path
     diff: PackageDiff | None = None  # against the previous version; None for a first release
     archive: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: convert, checks, validate, package
 
 
 def _previous(explicit: Path | None, published: Path) -> PackageFiles | None:
@@ -176,6 +178,7 @@ def build(config_path: Path = Path("dataset.toml"), *, version: str | None = Non
 
     Example: ``build(Path("dataset.toml")).descriptor["version"]`` -> ``'1.0.0'``
     """
+    clock = _Stopwatch()
     config = DatasetConfig.load(config_path)
     prior = _previous(previous, config.descriptor_path)
     sources = _sources(config)
@@ -183,8 +186,11 @@ def build(config_path: Path = Path("dataset.toml"), *, version: str | None = Non
     with Staging(config.data_dir) as stage:
         result = convert_into([i["path"] for i in config.inputs], stage.path, format=config.format,
                               channel=config.channel, period=config.period)
+        clock.lap("convert")
         check_tables(stage.path, schemas)
+        clock.lap("checks")
         validation, record = _validate(config, stage.path, allow_invalid=allow_invalid)
+        clock.lap("validate")
         release = prepare_release(
             stage.path, schemas=schemas, metadata=config.package, version=version or config.package["version"],
             sources=sources, data_prefix=config.relative(config.data_dir), descriptor_path=config.descriptor_path,
@@ -193,9 +199,24 @@ def build(config_path: Path = Path("dataset.toml"), *, version: str | None = Non
         stage.publish(result.files + release.staged)
         _publish_reports(stage.path / REPORTS_STAGE, config.reports_dir)
     publish_release(release)
+    clock.lap("package")
     result.out_dir = config.data_dir
     return BuildResult(convert=result, descriptor_path=config.descriptor_path, descriptor=release.descriptor,
-                       validation=validation, reports_dir=config.reports_dir, diff=release.diff)
+                       validation=validation, reports_dir=config.reports_dir, diff=release.diff,
+                       timings=clock.laps)
+
+
+class _Stopwatch:
+    """Seconds per stage of a build, for the summary line and the benchmark."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._last, 3)
+        self._last = now
 
 
 def write_version(config_path: Path, version: str) -> None:

@@ -152,6 +152,7 @@ def _print_release(result: BuildResult) -> None:
     else:
         typer.echo(f"compared with {result.diff.old_version}: the change needs a {result.diff.level} version")
     typer.echo(f"published {d['name']} {d['version']}: {result.descriptor_path} (reports in {result.reports_dir}/)")
+    typer.echo("stages: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items()))
 
 
 @app.command()
@@ -237,3 +238,37 @@ def validate(
     result = _run(api.validate, path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs)
     _print_validation(result)
     raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def synth(
+    posts: Annotated[str | None, typer.Option("--posts", "-n", metavar="N", help="How many posts: 1000, 100k, 1M.",
+                                              show_default=False)] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
+                                               help="telegram-json, telethon-jsonl or telegram-text.",
+                                               show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="The file to write; the truth file goes beside it "
+                                                                 "as FILE.truth.json.", show_default=False)] = None,
+    seed: Annotated[str, typer.Option(metavar="S", help="Random seed: the same seed, size and options give the same bytes.")] = "0",
+    channels: Annotated[str, typer.Option(metavar="K", help="How many channels (telegram-json: a full-account export).")] = "1",
+    channel: Annotated[str | None, typer.Option(metavar="TITLE", help="The channel's title (several: TITLE 1, TITLE 2, ...).",
+                                                show_default="Synthetic News 🌐")] = None,
+    duplicates: Annotated[str, typer.Option(metavar="SHARE", help="Share of posts planted as exact duplicates.")] = "0.02",
+    near_duplicates: Annotated[str, typer.Option("--near-duplicates", metavar="SHARE",
+                                                 help="Share of posts planted as near duplicates.")] = "0.03",
+    workers: Annotated[str | None, typer.Option(metavar="W", help="Processes to use (default: one a CPU); the output never "
+                                                     "depends on it.", show_default=False)] = None,
+) -> None:
+    """Write a synthetic corpus in an input format, with a truth file of what was planted in it.
+
+    Example: corpus-tools synth --posts 100k --format telegram-json --out corpus.json --seed 1
+    """
+    from . import api
+
+    result = _run(api.synth, out, posts=posts, format=format, seed=seed, channels=channels, channel=channel,
+                  duplicates=duplicates, near_duplicates=near_duplicates, workers=workers)
+    counts = result.truth["counts"]
+    typer.echo(f"wrote {result.path} ({result.format}): {counts['posts']} posts in {len(result.truth['channels'])} "
+               f"channel(s), {counts['service_messages']} service messages, {result.bytes:,} bytes")
+    typer.echo(f"planted {counts['exact_duplicates']} exact and {counts['near_duplicates']} near duplicates, "
+               f"{counts['replies']} replies, {counts['forwards']} forwards; truth in {result.truth_path}")

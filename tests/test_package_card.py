@@ -58,8 +58,8 @@ def test_the_card_covers_what_a_reader_needs():
 @pytest.mark.parametrize(("summary", "expected"), [
     ({"passed": False, "allowInvalid": True, "checks": 40, "failed": ["posts.dates.future"], "warnings": [],
       "report": "reports/v.json"},
-     ["**failed, published with --allow-invalid**: 40 checks; 1 failed at severity error "
-      "(posts.dates.future), 0 at severity warning.", "Full report: `reports/v.json`."]),
+     [("**failed, published with --allow-invalid**: 40 checks; 1 failed at severity error "
+      "(posts.dates.future), 0 at severity warning."), "Full report: `reports/v.json`."]),
     ({"passed": False, "allowInvalid": False, "checks": 5, "failed": ["a", "b"], "warnings": []},
      ["**failed**: 5 checks; 2 failed at severity error (a, b), 0 at severity warning."]),
     ({"passed": True, "allowInvalid": False, "checks": 3, "failed": [], "warnings": ["x.y", "x.z"]},
@@ -94,7 +94,7 @@ def test_croissant_mirrors_the_schemas():
     assert document == croissant(DESCRIPTOR, cite_as=document["citeAs"])
     assert document["conformsTo"] == "http://mlcommons.org/croissant/1.1" and document["version"] == "1.0.0"
     files = {f["@id"]: f for f in document["distribution"]}
-    for name, path in TABLES.items():
+    for name in TABLES:
         resource = next(r for r in DESCRIPTOR["resources"] if r["name"] == name)
         assert files[resource["path"]]["sha256"] == resource["hash"].removeprefix("sha256:")
         record_set = next(r for r in document["recordSet"] if r["name"] == name)

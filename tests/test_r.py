@@ -46,7 +46,7 @@ def canonical(value, kind):
         assert isinstance(value, datetime)
         seconds = int(value.timestamp())
         return f"{seconds}.{value.microsecond:06d}"
-    return {"string": lambda v: v, "integer": lambda v: str(v), "number": lambda v: "%.17g" % v,
+    return {"string": lambda v: v, "integer": lambda v: str(v), "number": lambda v: f"{v:.17g}",
             "boolean": lambda v: "TRUE" if v else "FALSE", "date": date.isoformat}[kind](value)
 
 

@@ -44,7 +44,7 @@ def write_archive(files: PackageFiles, out: Path, *, data_prefix: str) -> Path:
     """
     created = files.descriptor.get("created", "")
     try:
-        stamp = max(datetime.fromisoformat(created.replace("Z", "+00:00")).timetuple()[:6], ZIP_EPOCH)
+        stamp = max(datetime.fromisoformat(created).timetuple()[:6], ZIP_EPOCH)
     except ValueError:
         stamp = ZIP_EPOCH
     folder = f"{files.descriptor['name']}-{files.descriptor['version']}"

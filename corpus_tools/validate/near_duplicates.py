@@ -234,8 +234,8 @@ class NearDuplicates(Family):
         self.clusters = [{"cluster": int(number[leader]), "size": int(sizes[leader]),
                           "posts": [post_ids[int(r)].as_py() for r in np.flatnonzero(root == leader)[:10]]}
                          for leader in leaders[:self.config.examples]]
-        self._stats = {"posts_without_words": int(n - has.sum()), "candidate_pairs": int(len(pairs)),
-                       "confirmed_pairs": int(len(confirmed)), "clusters": int(leaders.size),
+        self._stats = {"posts_without_words": int(n - has.sum()), "candidate_pairs": len(pairs),
+                       "confirmed_pairs": len(confirmed), "clusters": int(leaders.size),
                        "posts_in_clusters": int(clustered.sum())}
         return {"posts": {"text__near_duplicate_cluster": pa.array(values, pa.string())}}
 

@@ -62,7 +62,7 @@ def _moment(value: str, *, end: bool) -> datetime | None:
     if len(value) == 10:
         day = date.fromisoformat(value) + timedelta(days=1 if end else 0)
         return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(value)
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 

@@ -6,7 +6,6 @@ import json
 import re
 from xml.etree import ElementTree
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -32,7 +31,7 @@ def package(tmp_path, tables):
 def test_a_valid_package_exits_0_and_prints_the_summary(package):
     result = invoke("validate", package)
     assert result.exit_code == 0, result.output
-    assert re.search(r"^posts\s+dates\s+4\s+4\s+0\s+0\s+0$", result.output, re.M)
+    assert re.search(r"^posts\s+dates\s+4\s+4\s+0\s+0\s+0$", result.output, re.MULTILINE)
     assert result.output.strip().splitlines()[-1].startswith(f"PASSED: {package}: 76 checks, 76 passed")
 
 

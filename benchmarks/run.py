@@ -1,0 +1,235 @@
+"""The corpus-tools benchmark: wall time, posts/s and peak memory of each command at corpus scale, with
+the reference points that say whether those numbers are good.
+
+    make bench                       # N = 100k and 1M (what benchmarks/RESULTS.md records)
+    make bench SIZES="100k 1M 10M"   # 10M on request (about 25 GB of disk and an hour)
+
+For each size N it makes a synthetic Telegram Desktop export (``corpus-tools synth``, seed 1, with its
+planted duplicates), then runs, each in a fresh process whose peak RSS is read from the kernel
+(``wait4``):
+
+- ``floor``: the same input read and the same posts columns written by bare pyarrow (floor.py);
+- ``convert``: ``corpus-tools convert`` into a folder of tables;
+- ``validate``: ``corpus-tools validate`` on that folder (all suites; it exits 1 because the planted
+  exact duplicates fail at error severity, as they should);
+- ``near_duplicates``: the near-duplicate stage of validation alone (near_duplicates_only.py);
+- ``frictionless``: ``frictionless validate`` on the same posts.parquet resource, bounded by
+  ``--limit-rows`` and extrapolated to N (see ``_frictionless``);
+- ``build``: ``corpus-tools build --allow-invalid`` of a dataset whose input is the export;
+- ``package``: ``corpus-tools package --bump minor --allow-invalid`` of the same dataset: a second
+  version, compared row by row with the first.
+
+Results go to benchmarks/results.json and benchmarks/RESULTS.md, with the targets and whether they
+are met. Nothing here is a unit test: speed is measured, never asserted in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+SIZES = {"k": 1_000, "M": 1_000_000}
+FRICTIONLESS_ROWS = 20_000  # rows frictionless validates; the rest is extrapolated
+TARGETS = {
+    "build_seconds_1M": 120, "build_peak_rss_mb_1M": 2048, "convert_over_floor": 3.0,
+    "validate_speedup_over_frictionless": 50.0,
+}
+
+
+def posts(size: str) -> int:
+    """'100k' -> 100000."""
+    match = re.fullmatch(r"(\d+)([kM]?)", size)
+    if not match:
+        raise SystemExit(f"size {size!r}: expected a number like 100k or 1M")
+    return int(match.group(1)) * SIZES.get(match.group(2), 1)
+
+
+def measure(name: str, command: list[str], log: Path) -> dict:
+    """Run ``command``; its wall time, its peak RSS (MB) and exit code. Output goes to ``log``."""
+    env = {**os.environ, "CI": "1"}  # no progress bars in the logs
+    with log.open("w") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    result = {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+              "exit_code": os.waitstatus_to_exitcode(status)}
+    print(f"  {name:16} {result['seconds']:8.1f} s  {result['peak_rss_mb']:8.0f} MB  exit {result['exit_code']}",
+          flush=True)
+    return result
+
+
+def _frictionless(work: Path, tables: Path, n: int) -> dict:
+    """``frictionless validate`` on posts.parquet. It loads the whole table into pandas, then checks
+    row by row; both are timed: once with 1 row checked (load and start-up), once with R rows. The
+    per-row cost of the second over the first, times N, plus the first, is the extrapolated time."""
+    descriptor = json.loads((ROOT / "schemas" / "posts.schema.json").read_text())
+    resource = {"name": "posts", "type": "table", "path": str(tables / "posts.parquet"), "format": "parquet",
+                "schema": descriptor}
+    path = work / "posts.resource.json"
+    path.write_text(json.dumps(resource))
+    rows = min(n, FRICTIONLESS_ROWS)
+    tool = str(BIN / "frictionless")
+    start = measure("frictionless@1", [tool, "validate", str(path), "--limit-rows", "1", "--trusted"],
+                    work / "frictionless-1.log")
+    bounded = measure(f"frictionless@{rows}", [tool, "validate", str(path), "--limit-rows", str(rows), "--trusted"],
+                      work / "frictionless-rows.log")
+    per_row = max(bounded["seconds"] - start["seconds"], 0) / max(rows - 1, 1)
+    return {"rows_checked": rows, "seconds_at_1_row": start["seconds"], "seconds_at_rows": bounded["seconds"],
+            "peak_rss_mb": bounded["peak_rss_mb"], "seconds": round(start["seconds"] + per_row * (n - 1), 1),
+            "extrapolated": rows < n}
+
+
+def _dataset(work: Path, corpus: Path) -> Path:
+    """A dataset folder whose one input is the export (hard-linked: no copy of gigabytes)."""
+    folder = work / "dataset"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "raw").mkdir(parents=True)
+    os.link(corpus, folder / "raw" / corpus.name)
+    (folder / "dataset.toml").write_text(f'''[package]
+name = "bench"
+title = "Benchmark corpus"
+description = "Synthetic posts for the benchmark."
+version = "1.0.0"
+[[package.licenses]]
+name = "CC0-1.0"
+[convert]
+format = "telegram-json"
+[[inputs]]
+path = "raw/{corpus.name}"
+''')
+    return folder
+
+
+def _stages(log: Path) -> dict:
+    """The build's own stage times, from its 'stages:' line."""
+    for line in log.read_text().splitlines():
+        if line.startswith("stages: "):
+            return {m.group(1): float(m.group(2)) for m in re.finditer(r"(\w+) ([\d.]+) s", line)}
+    return {}
+
+
+def run_size(size: str, work_root: Path) -> dict:
+    n = posts(size)
+    work = work_root / size
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = work / "corpus.json"
+    print(f"N = {n:,}", flush=True)
+    cli = str(BIN / "corpus-tools")
+    steps: dict[str, dict] = {}
+    if not corpus.exists():
+        steps["synth"] = measure("synth", [cli, "synth", "--posts", str(n), "--format", "telegram-json", "--out",
+                                           str(corpus), "--seed", "1"], work / "synth.log")
+    truth = json.loads((work / "corpus.json.truth.json").read_text())
+    tables = work / "tables"
+    shutil.rmtree(tables, ignore_errors=True)
+    python = sys.executable
+    steps["floor"] = measure("floor", [python, str(HERE / "floor.py"), str(corpus), str(work / "floor.parquet")],
+                             work / "floor.log")
+    steps["convert"] = measure("convert", [cli, "convert", str(corpus), "--out", str(tables)], work / "convert.log")
+    steps["validate"] = measure("validate", [cli, "validate", str(tables), "--report", str(work / "validation.json")],
+                                work / "validate.log")
+    steps["near_duplicates"] = measure("near_duplicates", [python, str(HERE / "near_duplicates_only.py"), str(tables)],
+                                       work / "near_duplicates.log")
+    steps["frictionless"] = _frictionless(work, tables, n)
+    dataset = _dataset(work, corpus)
+    steps["build"] = measure("build", [cli, "build", "--config", str(dataset / "dataset.toml"), "--allow-invalid"],
+                             work / "build.log")
+    steps["build"]["stages"] = _stages(work / "build.log")
+    steps["package"] = measure("package", [cli, "package", str(dataset), "--bump", "minor", "--allow-invalid"],
+                               work / "package.log")
+    steps["package"]["stages"] = _stages(work / "package.log")
+    for step in steps.values():
+        step["posts_per_second"] = round(n / step["seconds"]) if step.get("seconds") else None
+    return {"posts": n, "input_bytes": corpus.stat().st_size, "planted": {k: truth["counts"][k] for k in
+            ("exact_duplicates", "near_duplicates")}, "steps": steps}
+
+
+def verdicts(results: dict) -> list[dict]:
+    """Each target, the measured value and whether it is met."""
+    out = []
+    for size, r in results["sizes"].items():
+        s = r["steps"]
+        ratio = s["convert"]["seconds"] / s["floor"]["seconds"]
+        speedup = s["frictionless"]["seconds"] / s["validate"]["seconds"]
+        out.append({"size": size, "target": f"convert within {TARGETS['convert_over_floor']}x of the floor",
+                    "value": f"{ratio:.2f}x", "met": ratio <= TARGETS["convert_over_floor"]})
+        out.append({"size": size, "target": f"validate {TARGETS['validate_speedup_over_frictionless']:.0f}x faster "
+                    "than frictionless validate", "value": f"{speedup:.0f}x",
+                    "met": speedup >= TARGETS["validate_speedup_over_frictionless"]})
+        if r["posts"] == 1_000_000:
+            build = s["build"]
+            out.append({"size": size, "target": f"build under {TARGETS['build_seconds_1M']} s",
+                        "value": f"{build['seconds']:.0f} s", "met": build["seconds"] < TARGETS["build_seconds_1M"]})
+            out.append({"size": size, "target": f"build peak RSS under {TARGETS['build_peak_rss_mb_1M']} MB",
+                        "value": f"{build['peak_rss_mb']:.0f} MB",
+                        "met": build["peak_rss_mb"] < TARGETS["build_peak_rss_mb_1M"]})
+    sizes = sorted(results["sizes"].values(), key=lambda r: r["posts"])
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        factor = large["posts"] / small["posts"]
+        for step in ("convert", "validate", "build"):
+            growth = large["steps"][step]["peak_rss_mb"] / small["steps"][step]["peak_rss_mb"]
+            out.append({"size": f"{small['posts']:,} -> {large['posts']:,}",
+                        "target": f"{step} peak RSS grows far slower than N (x{factor:.0f})",
+                        "value": f"x{growth:.2f}", "met": growth < factor / 4})
+    return out
+
+
+def markdown(results: dict) -> str:
+    lines = ["# Benchmark results", "",
+             f"Measured {results['date']} on {results['machine']} ({results['cpus']} CPUs), Python "
+             f"{results['python']}, by `make bench` (benchmarks/run.py). Inputs: `corpus-tools synth --format "
+             "telegram-json --seed 1` (2% exact and 3% near duplicates planted). Each step runs in a fresh "
+             "process; peak RSS is that process's maximum resident set size.", ""]
+    for size, r in results["sizes"].items():
+        lines += [f"## {r['posts']:,} posts ({r['input_bytes'] / 1e9:.2f} GB of JSON)", "",
+                  "| step | seconds | posts/s | peak RSS (MB) | notes |", "|---|---:|---:|---:|---|"]
+        for name, step in r["steps"].items():
+            note = ""
+            if name == "frictionless":
+                note = (f"{step['rows_checked']:,} rows checked in {step['seconds_at_rows']} s, "
+                        f"{step['seconds_at_1_row']} s to load; extrapolated" if step["extrapolated"] else "")
+            elif step.get("stages"):
+                note = ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
+            elif name == "validate" and step["exit_code"] == 1:
+                note = "exit 1: the planted exact duplicates fail, as they should"
+            lines.append(f"| {name} | {step['seconds']:.1f} | {step['posts_per_second'] or '':,} | "
+                         f"{step['peak_rss_mb']:.0f} | {note} |")
+        lines.append("")
+    lines += ["## Targets", "", "| size | target | measured | met |", "|---|---|---|---|"]
+    lines += [f"| {v['size']} | {v['target']} | {v['value']} | {'yes' if v['met'] else '**no**'} |"
+              for v in results["targets"]]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", default=["100k", "1M"])
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("BENCH_WORK", "/tmp/corpus-tools-bench")))
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args()
+    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": platform.machine(),
+               "cpus": os.cpu_count(), "python": platform.python_version(), "sizes": {}}
+    for size in args.sizes:
+        results["sizes"][size] = run_size(size, args.work)
+    results["targets"] = verdicts(results)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "RESULTS.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()
