@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .checks import check_tables
-from .convert import ConvertResult, convert_into, sha256_file
+from .convert import ConvertResult, convert_into
 from .dating import Period
 from .errors import DataError, InputError, UsageError
 from .output import Staging, write_atomic
@@ -118,15 +118,22 @@ def _previous(explicit: Path | None, published: Path) -> PackageFiles | None:
     return PackageFiles.load(published) if published.is_file() else None
 
 
-def _sources(config: DatasetConfig) -> list[dict[str, Any]]:
+def _check_inputs(config: DatasetConfig) -> None:
+    for entry in config.inputs:
+        if not entry["path"].is_file():
+            raise InputError(f"{entry['path']}: no such file (listed in [[inputs]] of the dataset config)")
+
+
+def _sources(config: DatasetConfig, converted: ConvertResult) -> list[dict[str, Any]]:
+    """The descriptor's sources: each input with the sha256 and size convert read it with (hashing
+    a multi-gigabyte input once is enough)."""
+    read = {summary.path: summary for summary in converted.inputs}
     sources = []
     for entry in config.inputs:
         path: Path = entry["path"]
-        if not path.is_file():
-            raise InputError(f"{path}: no such file (listed in [[inputs]] of the dataset config)")
-        source = {"title": entry.get("title", path.name), "path": config.relative(path)}
-        source.update({"hash": f"sha256:{sha256_file(path)}", "bytes": path.stat().st_size})
-        sources.append(source)
+        summary = read[path]
+        sources.append({"title": entry.get("title", path.name), "path": config.relative(path),
+                        "hash": f"sha256:{summary.sha256}", "bytes": summary.bytes})
     return sources
 
 
@@ -181,7 +188,7 @@ def build(config_path: Path = Path("dataset.toml"), *, version: str | None = Non
     clock = _Stopwatch()
     config = DatasetConfig.load(config_path)
     prior = _previous(previous, config.descriptor_path)
-    sources = _sources(config)
+    _check_inputs(config)
     schemas = load_schemas()
     with Staging(config.data_dir) as stage:
         result = convert_into([i["path"] for i in config.inputs], stage.path, format=config.format,
@@ -193,7 +200,8 @@ def build(config_path: Path = Path("dataset.toml"), *, version: str | None = Non
         clock.lap("validate")
         release = prepare_release(
             stage.path, schemas=schemas, metadata=config.package, version=version or config.package["version"],
-            sources=sources, data_prefix=config.relative(config.data_dir), descriptor_path=config.descriptor_path,
+            sources=_sources(config, result), data_prefix=config.relative(config.data_dir),
+            descriptor_path=config.descriptor_path,
             previous=prior, period=(config.period.start, config.period.end) if config.period else None,
             force=force, validation=record)
         stage.publish(result.files + release.staged)

@@ -104,6 +104,8 @@ def convert(
                                                          "e.g. text=message.")] = None,
     max_rejects: Annotated[int | None, typer.Option(help="Fail (exit 1) when more than N records are "
                                                          "rejected.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes that read a large input in parts (default: one "
+                                                     "per CPU); the output is the same whatever the number.")] = None,
 ) -> None:
     """Convert raw inputs into the declared Parquet tables.
 
@@ -114,7 +116,7 @@ def convert(
     parsed = _run(api.Period.parse, period) if period else None
     columns = _run(_column_overrides, column or [])
     result = _run(api.convert, inputs, out, format=format, channel=channel, period=parsed, tz=tz,
-                  columns=columns, max_rejects=max_rejects)
+                  columns=columns, max_rejects=max_rejects, workers=workers)
     _print_conversion(result)
 
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .entities import ExtractEntities
 from .errors import UsageError
 from .normalize import AssignPostIds, NormalizeText
 from .output import Staging, write_atomic
+from .parallel import convert_parallel
 from .parquet import TableWriter
 from .pipeline import LimitRejects, Record, Step, chain
 from .progress import progress
@@ -35,7 +37,7 @@ from .records import Post
 from .references import drop_dangling_replies
 from .replies import ResolveReplies
 from .schema import TableSchema, load_schemas
-from .tables import post_row, reject_row, side_rows
+from .tables import reject_row, side_rows
 
 MANIFEST = "manifest.json"
 
@@ -115,15 +117,15 @@ def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator
         summary.facts = reader.stats.get(summary.source_file, {})
 
 
-def write_tables(records: Iterator[Record], out_dir: Path, schemas: dict[str, TableSchema]) -> dict[str, int]:
+def write_tables(records: Iterator[Record], out_dir: Path, schemas: dict[str, TableSchema], *,
+                 show_progress: bool = True) -> dict[str, int]:
     """Stream records into one Parquet file per declared table; return the row counts."""
     writers = {name: TableWriter(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
-    post_columns = schemas["posts"].field_names
     try:
-        with progress("Converting", unit="records") as advance:
+        with progress("Converting", unit="records") if show_progress else nullcontext(lambda n: None) as advance:
             for count, record in enumerate(records, start=1):
                 if isinstance(record, Post):
-                    writers["posts"].append(post_row(record, post_columns))
+                    writers["posts"].append(vars(record))  # the writer takes the declared columns
                     for table, row in side_rows(record):
                         writers[table].append(row)
                 else:
@@ -137,23 +139,34 @@ def write_tables(records: Iterator[Record], out_dir: Path, schemas: dict[str, Ta
 
 def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
                  period: Period | None = None, tz: str | None = None, columns: dict[str, str] | None = None,
-                 max_rejects: int | None = None) -> ConvertResult:
+                 max_rejects: int | None = None, workers: int | None = None) -> ConvertResult:
     """Convert ``inputs`` into tables and a manifest written straight into ``out_dir``.
 
-    Callers that publish use ``convert``, which stages this and renames into place.
+    ``workers`` processes read large inputs in parts (default: one per CPU; see ``parallel``); the
+    output does not depend on it. Callers that publish use ``convert``, which stages this and renames
+    into place.
     """
     options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}))
     if max_rejects is not None and max_rejects < 0:
         raise UsageError(f"--max-rejects {max_rejects}: must be 0 or more")
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers {workers}: must be 1 or more")
     summaries = []
     for path, name in zip(inputs, source_names(inputs)):
         size = check_file(path)
         fmt = detect_format(path, columns=options.columns) if format == "auto" else format
         summaries.append(InputSummary(path=path, source_file=name, format=fmt, bytes=size, sha256=sha256_file(path)))
     schemas = load_schemas()
-    steps = pipeline_steps(period, max_rejects)
-    tables = write_tables(chain(_read_all(summaries, options), steps), out_dir, schemas)
-    step_stats = {step.name: dict(sorted(step.stats.items())) for step in steps}
+    parallel = None if period is not None else convert_parallel(
+        summaries, out_dir, schemas, options=options, workers=workers or os.cpu_count() or 1, max_rejects=max_rejects)
+    if parallel is not None:
+        tables, step_stats = parallel
+    else:
+        for summary in summaries:  # a parallel attempt that gave up leaves nothing counted
+            summary.posts, summary.rejects, summary.facts = 0, 0, {}
+        steps = pipeline_steps(period, max_rejects)
+        tables = write_tables(chain(_read_all(summaries, options), steps), out_dir, schemas)
+        step_stats = {step.name: dict(sorted(step.stats.items())) for step in steps}
     step_stats["drop_dangling_replies"] = {"unlinked": drop_dangling_replies(out_dir / "posts.parquet", schemas["posts"])}
     result = ConvertResult(
         out_dir=out_dir, inputs=summaries, tables=tables, steps=step_stats,
@@ -167,7 +180,7 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
 
 def convert(inputs: Sequence[Path], out_dir: Path, **options: Any) -> ConvertResult:
     """Convert inputs into ``out_dir``/TABLE.parquet + manifest.json, all or nothing. ``options``
-    are those of ``convert_into``: format, channel, period, tz, columns, max_rejects.
+    are those of ``convert_into``: format, channel, period, tz, columns, max_rejects, workers.
 
     Example: ``convert([Path("result.json")], Path("out"), tz="Europe/Moscow").tables["posts"]``
     """

@@ -8,6 +8,7 @@ pandas metadata, so the bytes depend only on the rows (same input -> same file).
 
 from __future__ import annotations
 
+import operator
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,25 +23,35 @@ COMPRESSION = "zstd"
 
 
 class TableWriter:
-    """Append rows of one declared table to one Parquet file."""
+    """Append rows of one declared table to one Parquet file.
+
+    A row is any mapping with the declared columns as keys (a dict, or a record's ``vars()``); only
+    the declared columns' values are kept, as a tuple, and turned into Arrow columns per row group:
+    half the cost of building Arrow tables from dicts, which matters at millions of posts.
+    """
 
     def __init__(self, path: Path, schema: TableSchema, *, row_group_size: int = ROW_GROUP_SIZE) -> None:
         self.path = path
         self.schema = schema
         self.row_group_size = row_group_size
         self.rows = 0
-        self._buffer: list[Row] = []
+        names = schema.field_names
+        self._values = operator.itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+        self._buffer: list[tuple] = []
         self._writer = pq.ParquetWriter(path, schema.arrow, compression=COMPRESSION)
 
     def append(self, row: Row) -> None:
-        self._buffer.append(row)
+        self._buffer.append(self._values(row))
         if len(self._buffer) >= self.row_group_size:
             self._flush()
 
     def _flush(self) -> None:
         if self._buffer:
             try:
-                batch = pa.Table.from_pylist(self._buffer, schema=self.schema.arrow)
+                columns = zip(*self._buffer)
+                batch = pa.Table.from_arrays([pa.array(values, type=field.type)
+                                              for values, field in zip(columns, self.schema.arrow)],
+                                             schema=self.schema.arrow)
                 self._writer.write_table(batch, row_group_size=self.row_group_size)
             except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
                 # A null in a required column, or a value of the wrong type: the rows break the schema.

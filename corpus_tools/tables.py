@@ -1,7 +1,8 @@
 """Turning records into table rows: which field of a post lands in which column of which table.
 
 The posts table takes its columns straight from the declared schema (a column is the Post field of
-the same name); side tables get one row per entity, keyed by post_id and the entity's offset.
+the same name, so a post's ``vars()`` is its row); side tables get one row per entity, keyed by
+post_id and the entity's offset.
 """
 
 from __future__ import annotations
@@ -13,11 +14,6 @@ from .entities import country_name
 from .records import Post, Reject
 
 Row = dict[str, Any]
-
-
-def post_row(post: Post, columns: list[str]) -> Row:
-    fields = vars(post)  # one dict look-up per column: this runs once per post
-    return {name: fields[name] for name in columns}
 
 
 def side_rows(post: Post) -> Iterator[tuple[str, Row]]:

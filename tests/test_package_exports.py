@@ -38,11 +38,11 @@ ROWS = [
     {"id": "c", "text": "🇷🇺 кириллица\r\nCRLF", "note": "NULL", "n": 2**40, "x": 1e-7, "flag": False,
      "at": datetime(2025, 4, 5, tzinfo=UTC), "day": date(2025, 4, 5)},
 ]
-CSV = (
+CSV = (  # strings always quoted, so "" is the empty string and the bare marker \N is null
     'id,text,note,n,x,flag,at,day\r\n'
-    'a,,\\N,\\N,\\N,\\N,\\N,\\N\r\n'
-    'NA,"a ""quote"", a comma\nand a second line",,-5,1.5,true,2025-04-03T12:30:01.123456Z,2025-04-03\r\n'
-    'c,"🇷🇺 кириллица\r\nCRLF",NULL,1099511627776,1e-07,false,2025-04-05T00:00:00.000000Z,2025-04-05\r\n'
+    '"a","",\\N,\\N,\\N,\\N,\\N,\\N\r\n'
+    '"NA","a ""quote"", a comma\nand a second line","",-5,1.5,true,"2025-04-03T12:30:01.123456Z",2025-04-03\r\n'
+    '"c","🇷🇺 кириллица\r\nCRLF","NULL",1099511627776,1e-7,false,"2025-04-05T00:00:00.000000Z",2025-04-05\r\n'
 )
 
 

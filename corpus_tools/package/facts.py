@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 TOP_HASHTAGS = 10
@@ -34,22 +36,22 @@ def _day_range(dated: Counter, period: tuple[date, date] | None) -> list[tuple[d
     return [(first + timedelta(d), dated.get(first + timedelta(d), 0)) for d in range((last - first).days + 1)]
 
 
-def channel_coverage(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def channel_coverage(posts: pa.Table) -> list[dict[str, Any]]:
     """Per channel: its posts and the first and last day they were published (null when undated).
 
-    >>> channel_coverage([{"channel": "c", "published_at": None}])
+    >>> channel_coverage(pa.table({"channel": ["c"], "day": pa.array([None], pa.date32())}))
     [{'name': 'c', 'posts': 1, 'firstDay': None, 'lastDay': None}]
     """
-    by_channel: dict[str, list[date]] = {}
-    counts: Counter = Counter()
-    for post in posts:
-        counts[post["channel"]] += 1
-        if post["published_at"] is not None:
-            by_channel.setdefault(post["channel"], []).append(post["published_at"].date())
-    return [{"name": name, "posts": counts[name],
-             "firstDay": min(by_channel[name]).isoformat() if name in by_channel else None,
-             "lastDay": max(by_channel[name]).isoformat() if name in by_channel else None}
-            for name in sorted(counts)]
+    grouped = posts.group_by("channel").aggregate([([], "count_all"), ("day", "min"), ("day", "max")])
+    rows = sorted(grouped.to_pylist(), key=lambda row: row["channel"])
+    return [{"name": row["channel"], "posts": row["count_all"],
+             "firstDay": row["day_min"].isoformat() if row["day_min"] else None,
+             "lastDay": row["day_max"].isoformat() if row["day_max"] else None} for row in rows]
+
+
+def _counts(values: pa.Array) -> Counter:
+    """How often each value occurs (nulls left out), computed in Arrow: tables can be millions of rows."""
+    return Counter({item["values"]: item["counts"] for item in pc.value_counts(values.drop_null()).to_pylist()})
 
 
 def read_facts(tables: dict[str, Path], *, period: tuple[date, date] | None = None, top: int = TOP_HASHTAGS) -> Facts:
@@ -61,13 +63,14 @@ def read_facts(tables: dict[str, Path], *, period: tuple[date, date] | None = No
     facts = Facts(rows={name: pq.ParquetFile(path).metadata.num_rows for name, path in tables.items()})
     if "posts" in tables:
         columns = ["channel", "published_at"] + (["date_source"] if "date_source" in pq.read_schema(tables["posts"]).names else [])
-        posts = pq.read_table(tables["posts"], columns=columns).to_pylist()
-        dated = Counter(p["published_at"].date() for p in posts if p["published_at"] is not None)
-        facts.days = _day_range(dated, period)
-        facts.undated = sum(1 for p in posts if p["published_at"] is None)
-        facts.date_sources = dict(sorted(Counter(p.get("date_source") or "undated" for p in posts).items()))
-        facts.channels = channel_coverage(posts)
+        posts = pq.read_table(tables["posts"], columns=columns)
+        days = pc.cast(posts.column("published_at"), pa.date32()).combine_chunks()  # UTC calendar days
+        facts.days = _day_range(_counts(days), period)
+        facts.undated = days.null_count
+        sources = posts.column("date_source").combine_chunks() if "date_source" in columns else pa.nulls(len(days), pa.string())
+        facts.date_sources = dict(sorted(_counts(pc.fill_null(sources, "undated")).items()))
+        facts.channels = channel_coverage(pa.table({"channel": posts.column("channel"), "day": days}))
     if "hashtags" in tables:
-        tags = Counter(pq.read_table(tables["hashtags"], columns=["hashtag"]).column("hashtag").to_pylist())
+        tags = _counts(pq.read_table(tables["hashtags"], columns=["hashtag"]).column("hashtag").combine_chunks())
         facts.hashtags = sorted(tags.items(), key=lambda item: (-item[1], item[0]))[:top]
     return facts

@@ -31,8 +31,21 @@ class ReaderOptions:
     columns: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Shard:
+    """A part of an input that can be read on its own: the bytes ``start`` to ``end`` hold whole
+    records, the first on line ``first_line`` of the file and the ``first_record``-th record (from 0).
+    Readers that can cut their input so (``Reader.shards``) let convert read one file on every core."""
+
+    start: int
+    end: int
+    first_line: int = 1
+    first_record: int = 0
+
+
 class Reader:
-    """Base class: subclasses set ``format_name`` and implement ``read``."""
+    """Base class: subclasses set ``format_name`` and implement ``read`` (and ``shards`` when
+    their input can be cut into parts read independently)."""
 
     format_name: ClassVar[str] = ""
 
@@ -44,9 +57,14 @@ class Reader:
     def channel(self) -> str | None:
         return self.options.channel
 
-    def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
-        """Yield the posts of ``path`` in source order, and a Reject for each unusable record."""
+    def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
+        """Yield the posts of ``path`` (or of its ``shard``) in source order, and a Reject for each
+        unusable record."""
         raise NotImplementedError
+
+    def shards(self, path: Path, count: int) -> list[Shard] | None:
+        """Cut ``path`` into about ``count`` parts at record boundaries, or None when it cannot be."""
+        return None
 
 
 SERVICE = "service"

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import InputError, UsageError
 from ..normalize import native_post_id
 from ..records import Post, Reject
-from .base import BadRecord, ReaderOptions, RecordReader
+from .base import BadRecord, ReaderOptions, RecordReader, Shard
 from .textfile import check_file
 from .timestamps import BadTimestamp, from_iso, from_unix, set_published
 
@@ -55,7 +55,7 @@ class CsvReader(RecordReader):
         super().__init__(options)
         self.columns = column_mapping(self.options.columns)
 
-    def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
+    def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         check_file(path)
         csv.field_size_limit(sys.maxsize)  # post bodies can be long
         self._usage(source_file)

@@ -18,7 +18,8 @@ from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..records import Post, Reject
-from .base import RecordReader
+from .base import RecordReader, Shard
+from .shards import ByteRange, message_shards
 from .telegram_desktop import Chat, convert_message
 from .textfile import check_file, read_head
 
@@ -31,7 +32,7 @@ class TelegramJsonReader(RecordReader):
 
     format_name = "telegram-json"
 
-    def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
+    def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         import ijson
 
         check_file(path)
@@ -41,7 +42,8 @@ class TelegramJsonReader(RecordReader):
         count = 0
         with path.open("rb") as handle:
             try:
-                for index, (chat, message) in enumerate(_messages(handle, path)):
+                items = _messages(handle, path) if shard is None else _shard_messages(handle, path, shard)
+                for index, (chat, message) in enumerate(items, start=shard.first_record if shard else 0):
                     location = f"message {message.get('id')} of chat {chat.id}" if isinstance(message, dict) \
                         else f"messages[{index}] of chat {chat.id}"
                     result = self._tally(source_file, convert_message(
@@ -50,10 +52,15 @@ class TelegramJsonReader(RecordReader):
                     if result is not None:
                         yield result
             except ijson.JSONError as error:
-                if count == 0:
+                if count == 0 and shard is None:
                     raise InputError(f"{path}: malformed JSON ({_one_line(error)})") from None
+                self.stats[source_file]["broken"] = True  # a parallel read is redone in one pass
                 yield self._tally(source_file, _break_reject(handle, path, source_file, error))  # type: ignore[misc]
         self._finish(source_file)
+
+    def shards(self, path: Path, count: int) -> list[Shard] | None:
+        """An indented single-chat export cut between messages (see ``shards``); not a full account."""
+        return message_shards(path, count)
 
 
 def _messages(handle: BinaryIO, path: Path) -> Iterator[tuple[Chat, Any]]:
@@ -67,6 +74,18 @@ def _messages(handle: BinaryIO, path: Path) -> Iterator[tuple[Chat, Any]]:
             yield shape, message
         return
     yield from _account_messages(handle)
+
+
+def _shard_messages(handle: BinaryIO, path: Path, shard: Shard) -> Iterator[tuple[Chat, Any]]:
+    """(chat, message) for the messages of one part of a single-chat export."""
+    import ijson
+
+    chat = _shape(handle, path)
+    if chat is None:
+        raise InputError(f"{path}: a full-account export cannot be read in parts")
+    with ByteRange(path, shard.start, shard.end, prefix=b"[", suffix=b"]") as part:
+        for message in ijson.items(part, "item", use_float=True):
+            yield chat, message
 
 
 def _shape(handle: BinaryIO, path: Path) -> Chat | None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from ..entities import LOST_LINK_LABELS
 from ..errors import InputError
 from ..records import LineUsage, Post, Reject
-from .base import Reader
+from .base import Reader, Shard
 from .textfile import read_text
 
 MEDIA_UNSUPPORTED = "This media is not supported in your browser"
@@ -302,7 +302,7 @@ class TelegramTextReader(Reader):
 
     format_name = "telegram-text"
 
-    def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
+    def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         if not self.channel:
             raise InputError(f"{path}: telegram-text dumps do not name their channel; pass --channel")
         text = read_text(path)

@@ -9,6 +9,7 @@ InputError. Lines are read one at a time: memory does not grow with the file.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Any
 from ..errors import InputError
 from ..normalize import native_post_id
 from ..records import Post, Reject
-from .base import SERVICE, BadRecord, RecordReader, count_or_none, strip_peer, text_or_none
+from .base import SERVICE, BadRecord, RecordReader, Shard, count_or_none, strip_peer, text_or_none
+from .shards import ByteRange, line_shards
 from .spans import Span, attach, nfc_with_spans, utf16_offsets
 from .textfile import check_file
 from .timestamps import BadTimestamp, from_iso, from_unix
@@ -34,17 +36,22 @@ _MEDIA = {
 _NOT_MEDIA = {None, "MessageMediaEmpty", "MessageMediaWebPage"}  # a link preview is not the post's media
 
 
+def no_objects(path: Path) -> str:
+    return f"{path}: no line is a JSON object, so not a Telethon JSON-lines dump"
+
+
 class TelethonJsonlReader(RecordReader):
     """Posts from a JSON-lines dump of Telethon messages."""
 
     format_name = "telethon-jsonl"
 
-    def read(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
+    def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         check_file(path)
         self._usage(source_file)
         parsed = 0
-        with path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+        with path.open("rb") if shard is None else ByteRange(path, shard.start, shard.end) as raw_handle:
+            handle = raw_handle if shard is None else io.BufferedReader(raw_handle)
+            for number, raw in enumerate(handle, start=shard.first_line if shard else 1):
                 if not raw.strip():
                     continue
                 result, ok = self._line(raw, source_file, number)
@@ -52,9 +59,15 @@ class TelethonJsonlReader(RecordReader):
                 result = self._tally(source_file, result)
                 if result is not None:
                     yield result
-        if parsed == 0:
-            raise InputError(f"{path}: no line is a JSON object, so not a Telethon JSON-lines dump")
+        if shard is not None:
+            self.stats[source_file]["objects"] = parsed  # whether any part held one is decided on merging
+        elif parsed == 0:
+            raise InputError(no_objects(path))
         self._finish(source_file)
+
+    def shards(self, path: Path, count: int) -> list[Shard] | None:
+        """Lines are records: cut anywhere at a line end."""
+        return line_shards(path, count)
 
     def _line(self, raw: bytes, source_file: str, number: int) -> tuple[Post | Reject | str, bool]:
         location = f"line {number}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,9 +45,11 @@ def _context(docs: Path | None):
     return context
 
 
-def run_suites(frames: dict[str, pd.DataFrame], specs: dict[str, list[Spec]], *, parameters: dict[str, Any],
+def run_suites(frame: Callable[[str], pd.DataFrame], specs: dict[str, list[Spec]], *, parameters: dict[str, Any],
                examples: int, docs: Path | None = None) -> dict[str, dict[str, Any]]:
-    """Validate each table's frame against its suite; GX's result of every expectation, by id.
+    """Validate each table's frame (made by ``frame(table)`` when its turn comes, and let go after,
+    so only one table's frame is in memory at a time) against its suite; GX's result of every
+    expectation, by id.
 
     With ``docs``, the Data Docs site is built there (replacing what was there, all at once).
     """
@@ -61,7 +64,7 @@ def run_suites(frames: dict[str, pd.DataFrame], specs: dict[str, list[Spec]], *,
     source = context.data_sources.add_pandas("corpus_tools")
     results: dict[str, dict[str, Any]] = {}
     try:
-        for table, frame in frames.items():
+        for table in specs:
             batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole table")
             suite = context.suites.add(gx_suite(suite_dict(table, specs[table])))
             definition = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
@@ -71,10 +74,11 @@ def run_suites(frames: dict[str, pd.DataFrame], specs: dict[str, list[Spec]], *,
                 name=table, validation_definitions=[definition], actions=actions,
                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": examples,
                                "return_unexpected_index_query": False}))
-            outcome = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
+            outcome = checkpoint.run(batch_parameters={"dataframe": frame(table)}, expectation_parameters=parameters)
             for run in outcome.run_results.values():
                 for result in run.results:
                     results[result.expectation_config.meta["id"]] = result.to_json_dict()
+            del outcome
         if docs:
             _replace(building, docs)
     finally:

@@ -1,0 +1,173 @@
+"""Converting large inputs on every core.
+
+Each input that its reader can cut at record boundaries (``Reader.shards``: Telegram Desktop
+single-chat exports as Telegram writes them, Telethon JSON lines) is read in parts by worker
+processes, each running the same pipeline steps and writing its own tables. The parts are then
+joined in file order, re-cut into row groups of the size a one-process run writes, so the tables
+and the manifest are byte for byte the same whichever number of workers made them.
+
+Only runs whose steps keep no state across posts go parallel: no collection period (dating carries
+the latest date from post to post) and only inputs with message ids (text dumps are never cut). A
+part whose JSON breaks off, or a run in which no JSON-lines part held a message, is redone in one
+pass, so errors read exactly as a one-process run reports them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import DataError, InputError
+from .parquet import COMPRESSION, ROW_GROUP_SIZE
+from .pipeline import chain
+from .progress import progress
+from .readers import reader_for
+from .readers.base import ReaderOptions, Shard
+from .readers.telethon_jsonl import no_objects
+from .records import Post
+from .schema import TableSchema, load_schemas
+
+PARALLEL_MIN_BYTES = 64 << 20  # below this, starting workers costs more than it saves
+PARTS = ".parts"
+
+
+@dataclass
+class _Task:
+    summary: Any  # convert.InputSummary
+    shard: Shard
+    options: ReaderOptions
+    out: Path
+
+
+def plan(summaries: list, options: ReaderOptions, workers: int) -> list[tuple[int, Shard]] | None:
+    """(input index, shard) for every part, or None when this run stays in one process."""
+    if workers < 2 or sum(s.bytes for s in summaries) < PARALLEL_MIN_BYTES:
+        return None
+    tasks = []
+    for index, summary in enumerate(summaries):
+        shards = reader_for(summary.format, options).shards(summary.path, workers)
+        if not shards:
+            return None
+        tasks += [(index, shard) for shard in shards]
+    return tasks if len(tasks) > 1 else None
+
+
+def _work(task: _Task) -> dict[str, Any]:
+    """Convert one part into tables of its own (run in a worker process)."""
+    from .convert import pipeline_steps, write_tables
+
+    reader = reader_for(task.summary.format, task.options)
+    counts: Counter = Counter()
+
+    def records() -> Iterator:
+        for record in reader.read(task.summary.path, task.summary.source_file, task.shard):
+            counts["posts" if isinstance(record, Post) else "rejects"] += 1
+            yield record
+
+    steps = pipeline_steps(None, None)
+    task.out.mkdir(parents=True)
+    tables = write_tables(chain(records(), steps), task.out, load_schemas(), show_progress=False)
+    return {"tables": tables, "steps": {step.name: dict(step.stats) for step in steps},
+            "stats": reader.stats.get(task.summary.source_file, {}), **counts}
+
+
+def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSchema], *, options: ReaderOptions,
+                     workers: int, max_rejects: int | None) -> tuple[dict[str, int], dict[str, dict]] | None:
+    """Convert ``summaries`` into ``out_dir`` on ``workers`` processes; return the tables' row counts
+    and the steps' stats, or None when the run must be (re)done in one process."""
+    tasks = plan(summaries, options, workers)
+    if tasks is None:
+        return None
+    parts = out_dir / PARTS
+    jobs = [_Task(summaries[index], shard, options, parts / f"{k:05d}") for k, (index, shard) in enumerate(tasks)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool, \
+                progress("Converting", total=len(jobs), unit="parts") as advance:
+            results = []
+            for result in pool.map(_work, jobs):
+                results.append(result)
+                advance(1)
+        if any(r["stats"].get("broken") for r in results) or _no_messages(summaries, tasks, results):
+            return None
+        tables = {name: _join([job.out / f"{name}.parquet" for job in jobs], out_dir / f"{name}.parquet", schema)
+                  for name, schema in schemas.items()}
+        _limit_rejects(out_dir / "rejects.parquet", max_rejects)
+        _account(summaries, tasks, results)
+        return tables, _merged_steps(results)
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+
+
+def _no_messages(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict]) -> bool:
+    """Did a JSON-lines input hold no message in any part? (A one-process run refuses it.)"""
+    objects: Counter = Counter()
+    for (index, _), result in zip(tasks, results):
+        objects[index] += result["stats"].get("objects", 1)
+    if any(count == 0 for count in objects.values()):
+        empty = next(index for index, count in objects.items() if count == 0)
+        raise InputError(no_objects(summaries[empty].path))
+    return False
+
+
+def _join(parts: list[Path], out: Path, schema: TableSchema) -> int:
+    """Concatenate the parts' tables into ``out``, in row groups of ROW_GROUP_SIZE rows as a
+    one-process run writes them (each column one contiguous chunk, so the pages come out the same)."""
+    rows = 0
+    with pq.ParquetWriter(out, schema.arrow, compression=COMPRESSION) as writer:
+        pending: list[pa.RecordBatch] = []
+        waiting = 0
+        for part in parts:
+            for batch in pq.ParquetFile(part).iter_batches(batch_size=ROW_GROUP_SIZE):
+                pending.append(batch)
+                waiting += batch.num_rows
+                while waiting >= ROW_GROUP_SIZE:
+                    table = pa.Table.from_batches(pending)
+                    writer.write_table(table.slice(0, ROW_GROUP_SIZE).combine_chunks(), row_group_size=ROW_GROUP_SIZE)
+                    rest = table.slice(ROW_GROUP_SIZE)
+                    pending, waiting = rest.to_batches(), rest.num_rows
+                    rows += ROW_GROUP_SIZE
+        if waiting:
+            writer.write_table(pa.Table.from_batches(pending).combine_chunks(), row_group_size=ROW_GROUP_SIZE)
+            rows += waiting
+    return rows
+
+
+def _limit_rejects(path: Path, limit: int | None) -> None:
+    """--max-rejects, checked on the joined rejects: the same message as a one-process run's."""
+    rows = pq.ParquetFile(path).metadata.num_rows
+    if limit is not None and rows > limit:
+        latest = pq.read_table(path).slice(limit, 1).to_pylist()[0]
+        raise DataError(f"more than {limit} records rejected (--max-rejects); the latest: "
+                        f"{latest['source_file']} {latest['location']}: {latest['reason']}")
+
+
+def _account(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict]) -> None:
+    """Each input's posts, rejects and record accounting: the sums over its parts."""
+    for (index, _), result in zip(tasks, results):
+        summary = summaries[index]
+        summary.posts += result.get("posts", 0)
+        summary.rejects += result.get("rejects", 0)
+        facts = summary.facts or {"records": 0, "record_usage": Counter()}
+        facts["records"] += result["stats"].get("records", 0)
+        facts["record_usage"] = Counter(facts["record_usage"]) + Counter(result["stats"].get("record_usage", {}))
+        summary.facts = facts
+    for summary in summaries:
+        usage = summary.facts["record_usage"]
+        summary.facts["record_usage"] = {kind: usage.get(kind, 0) for kind in ("post", "service", "rejected")}
+
+
+def _merged_steps(results: list[dict]) -> dict[str, dict[str, int]]:
+    merged: dict[str, Counter] = {}
+    for result in results:
+        for name, stats in result["steps"].items():
+            merged.setdefault(name, Counter()).update(stats)
+    return {name: dict(sorted(stats.items())) for name, stats in merged.items()}
