@@ -45,8 +45,9 @@ class Chat:
 
 
 def convert_message(message: Any, *, chat: Chat, options: ReaderOptions, source_file: str,
-                    location: str) -> Post | Reject | str:
-    """The Post for one export message, SERVICE for a service message, or a Reject saying why not."""
+                    index: int) -> Post | Reject | str:
+    """The Post for one export message (the ``index``-th of its chat's array), SERVICE for a service
+    message, or a Reject saying why not."""
     try:
         if not isinstance(message, dict):
             raise BadRecord(f"message is a JSON {type(message).__name__}, not an object")
@@ -54,7 +55,14 @@ def convert_message(message: Any, *, chat: Chat, options: ReaderOptions, source_
             return SERVICE
         return _post(message, chat=chat, options=options, source_file=source_file)
     except (BadRecord, BadTimestamp) as problem:
-        return Reject(source_file, location, str(problem), _raw(message))
+        return Reject(source_file, location(message, chat, index), str(problem), _raw(message))
+
+
+def location(message: Any, chat: Chat, index: int) -> str:
+    """Where a rejected message is: by its id, else by its place in the array (made only for rejects)."""
+    if isinstance(message, dict) and message.get("id") is not None:
+        return f"message {message.get('id')} of chat {chat.id}"
+    return f"messages[{index}] of chat {chat.id}"
 
 
 def _post(message: dict[str, Any], *, chat: Chat, options: ReaderOptions, source_file: str) -> Post:

@@ -44,10 +44,8 @@ class TelegramJsonReader(RecordReader):
             try:
                 items = _messages(handle, path) if shard is None else _shard_messages(handle, path, shard)
                 for index, (chat, message) in enumerate(items, start=shard.first_record if shard else 0):
-                    location = f"message {message.get('id')} of chat {chat.id}" if isinstance(message, dict) \
-                        else f"messages[{index}] of chat {chat.id}"
                     result = self._tally(source_file, convert_message(
-                        message, chat=chat, options=self.options, source_file=source_file, location=location))
+                        message, chat=chat, options=self.options, source_file=source_file, index=index))
                     count += 1
                     if result is not None:
                         yield result
