@@ -4,7 +4,7 @@ committed croissant.json passes `mlcroissant validate` and its record sets load 
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,7 +13,7 @@ import pytest
 from corpus_tools.errors import UsageError
 from corpus_tools.package.card import render_card, validation_lines
 from corpus_tools.package.croissant import croissant
-from corpus_tools.package.facts import Facts, read_facts
+from corpus_tools.package.facts import Facts, calendar_bins, read_facts
 from corpus_tools.package.figure import overview_png
 
 from .conftest import ROOT
@@ -87,6 +87,22 @@ def test_the_figure_is_a_reproducible_png_without_metadata():
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
                            env={"MPLBACKEND": "pdf", "PATH": "/usr/bin"}).stdout
     assert other == png  # another process, another default backend: same bytes
+
+
+@pytest.mark.parametrize(("span", "unit", "heading", "first", "periods"), [
+    (62, "day", "day (UTC)", ("2025-04-03", 1), 62),
+    (63, "week", "week from (UTC)", ("2025-03-31", 4), 10),  # 3 April 2025 was a Thursday
+    (434, "week", "week from (UTC)", ("2025-03-31", 4), 63),
+    (435, "month", "month (UTC)", ("2025-04", 28), 15),
+])
+def test_a_long_span_is_counted_per_week_or_month(span, unit, heading, first, periods):
+    days = [(date(2025, 4, 3) + timedelta(d), 1) for d in range(span)]
+    found, bins = calendar_bins(days)
+    assert (found, bins[0], len(bins), sum(n for _, n in bins)) == (unit, first, periods, span)
+    card = render_card(DESCRIPTOR, Facts(rows={"posts": span}, days=days))
+    assert f"| {heading} | posts |" in card and f"| {first[0]} | {first[1]} |" in card
+    assert f"![Posts per {unit} and the most frequent hashtags](overview.png)" in card
+    assert overview_png(days=days, hashtags=[])[:4] == b"\x89PNG"
 
 
 def test_croissant_mirrors_the_schemas():

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import UsageError
 from .exports import NULL_MARKER, twin_table
-from .facts import Facts
+from .facts import Facts, calendar_bins
 
 FILE = "README.md"
 FIGURE = "overview.png"
@@ -84,9 +84,12 @@ def _contents(descriptor: dict[str, Any], facts: Facts) -> list[str]:
         csv = paths.get(f"{name}-csv", "")
         lines.append(f"| {name} | {facts.rows.get(name, '')} | `{resource['path']}` | `{csv}` | "
                      f"{_escape(resource.get('description', ''))} |")
-    lines += ["", f"![Posts per day and the most frequent hashtags]({FIGURE})", ""]
+    unit = calendar_bins(facts.days)[0]
+    lines += ["", f"![Posts per {unit} and the most frequent hashtags]({FIGURE})", ""]
     if facts.days:
-        lines += ["| day (UTC) | posts |", "|---|---:|"] + [f"| {d.isoformat()} | {n} |" for d, n in facts.days]
+        unit, bins = calendar_bins(facts.days)
+        heading = {"day": "day (UTC)", "week": "week from (UTC)", "month": "month (UTC)"}[unit]
+        lines += [f"| {heading} | posts |", "|---|---:|"] + [f"| {label} | {n} |" for label, n in bins]
         lines += [f"| undated | {facts.undated} |"] if facts.undated else []
         lines.append("")
     if facts.hashtags:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 TOP_HASHTAGS = 10
+MAX_BARS = 62  # periods a figure or a table of counts shows before it moves to a coarser unit
 
 
 @dataclass
@@ -34,6 +35,27 @@ def _day_range(dated: Counter, period: tuple[date, date] | None) -> list[tuple[d
         return []
     first, last = min(ends), max(ends)
     return [(first + timedelta(d), dated.get(first + timedelta(d), 0)) for d in range((last - first).days + 1)]
+
+
+def calendar_bins(days: list[tuple[date, int]]) -> tuple[str, list[tuple[str, int]]]:
+    """Posts per day, or, over a longer span, per week (labelled by its Monday, ISO weeks) or per
+    month: the unit and each period's label and count. A figure of two years of days has 730 bars
+    and unreadable labels (and took matplotlib 5 s to draw); a table of them buries the card.
+
+    >>> calendar_bins([(date(2025, 4, 3), 4), (date(2025, 4, 4), 15)])
+    ('day', [('2025-04-03', 4), ('2025-04-04', 15)])
+    >>> calendar_bins([(date(2025, 1, 1) + timedelta(d), 1) for d in range(100)])[1][:2]
+    [('2024-12-30', 5), ('2025-01-06', 7)]
+    """
+    if len(days) <= MAX_BARS:
+        return "day", [(day.isoformat(), count) for day, count in days]
+    weekly = len(days) <= MAX_BARS * 7
+    unit = "week" if weekly else "month"
+    counts: Counter = Counter()
+    for day, count in days:
+        start = day - timedelta(day.weekday()) if weekly else day.replace(day=1)
+        counts[start.isoformat()[:10 if weekly else 7]] += count
+    return unit, sorted(counts.items())
 
 
 def channel_coverage(posts: pa.Table) -> list[dict[str, Any]]:

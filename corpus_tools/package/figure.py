@@ -1,4 +1,5 @@
-"""The data card's figure: posts per day and the most frequent hashtags, as a PNG.
+"""The data card's figure: posts per day (per week or month over a longer span, as the card's
+table) and the most frequent hashtags, as a PNG.
 
 Drawn with matplotlib's Agg backend under its default style (a user's matplotlibrc changes
 nothing) and saved without the 'Software' text chunk, so the same counts give the same bytes with
@@ -10,12 +11,15 @@ from __future__ import annotations
 import io
 from datetime import date
 
-TITLE_DAYS = "Posts per day (UTC)"
+from .facts import calendar_bins
+
+TITLE_DAYS = "Posts per {unit} (UTC)"
+MAX_LABELS = 16  # period labels under the bars; more overlap
 TITLE_TAGS = "Most frequent hashtags"
 
 
 def overview_png(*, days: list[tuple[date, int]], hashtags: list[tuple[str, int]], undated: int = 0) -> bytes:
-    """Two panels - posts per day, top hashtags - as PNG bytes.
+    """Two panels - posts per day (or week, or month: ``calendar_bins``), top hashtags - as PNG bytes.
 
     Example: ``overview_png(days=[(date(2025, 4, 3), 7)], hashtags=[("RussiaNiger", 3)])[:4] == b"\\x89PNG"``
     """
@@ -39,12 +43,15 @@ def overview_png(*, days: list[tuple[date, int]], hashtags: list[tuple[str, int]
 
 
 def _days(axes, days: list[tuple[date, int]], undated: int) -> None:
-    labels = [day.isoformat() for day, _ in days]
-    axes.bar(range(len(days)), [count for _, count in days], color="#3b6ea5")
-    axes.set_xticks(range(len(days)), labels, rotation=45 if len(days) > 7 else 0, ha="right" if len(days) > 7 else "center")
+    unit, bins = calendar_bins(days)
+    axes.bar(range(len(bins)), [count for _, count in bins], color="#3b6ea5")
+    step = max(1, -(-len(bins) // MAX_LABELS))
+    ticks = range(0, len(bins), step)
+    axes.set_xticks(ticks, [bins[i][0] for i in ticks], rotation=45 if len(ticks) > 7 else 0,
+                    ha="right" if len(ticks) > 7 else "center")
     axes.set_ylabel("posts")
     axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.set_title(TITLE_DAYS + (f"; {undated} undated" if undated else ""))
+    axes.set_title(TITLE_DAYS.format(unit=unit) + (f"; {undated} undated" if undated else ""))
     if not days:
         axes.text(0.5, 0.5, "no dated posts", ha="center", va="center", transform=axes.transAxes)
 
