@@ -84,10 +84,9 @@ def _contents(descriptor: dict[str, Any], facts: Facts) -> list[str]:
         csv = paths.get(f"{name}-csv", "")
         lines.append(f"| {name} | {facts.rows.get(name, '')} | `{resource['path']}` | `{csv}` | "
                      f"{_escape(resource.get('description', ''))} |")
-    unit = calendar_bins(facts.days)[0]
+    unit, bins = calendar_bins(facts.days)
     lines += ["", f"![Posts per {unit} and the most frequent hashtags]({FIGURE})", ""]
-    if facts.days:
-        unit, bins = calendar_bins(facts.days)
+    if bins:
         heading = {"day": "day (UTC)", "week": "week from (UTC)", "month": "month (UTC)"}[unit]
         lines += [f"| {heading} | posts |", "|---|---:|"] + [f"| {label} | {n} |" for label, n in bins]
         lines += [f"| undated | {facts.undated} |"] if facts.undated else []
