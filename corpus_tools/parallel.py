@@ -2,9 +2,12 @@
 
 Each input that its reader can cut at record boundaries (``Reader.shards``: Telegram Desktop
 single-chat exports as Telegram writes them, Telethon JSON lines) is read in parts by worker
-processes, each running the same pipeline steps and writing its own tables. The parts are then
-joined in file order, re-cut into row groups of the size a one-process run writes, so the tables
-and the manifest are byte for byte the same whichever number of workers made them.
+processes, each running the same pipeline steps and writing its own tables. The parts are joined
+in file order, re-cut into row groups of the size a one-process run writes, so the tables and the
+manifest are byte for byte the same whichever number of workers made them. An input is cut into
+parts of about PART_BYTES, several per worker, and each part is joined as soon as it and those
+before it are done: the join (Arrow's Parquet encoder, one thread) runs while the workers convert
+the later parts instead of after them all, and a joined part's files are deleted at once.
 
 Only runs whose steps keep no state across posts go parallel: no collection period (dating carries
 the latest date from post to post) and only inputs with message ids (text dumps are never cut). A
@@ -37,6 +40,7 @@ from .records import Post
 from .schema import TableSchema, load_schemas
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting workers costs more than it saves
+PART_BYTES = 128 << 20  # smaller parts start the join sooner; each costs a worker ~0.1 s to set up
 PARTS = ".parts"
 
 
@@ -54,7 +58,7 @@ def plan(summaries: list, options: ReaderOptions, workers: int) -> list[tuple[in
         return None
     tasks = []
     for index, summary in enumerate(summaries):
-        shards = reader_for(summary.format, options).shards(summary.path, workers)
+        shards = reader_for(summary.format, options).shards(summary.path, max(workers, summary.bytes // PART_BYTES))
         if not shards:
             return None
         tasks += [(index, shard) for shard in shards]
@@ -89,21 +93,27 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
         return None
     parts = out_dir / PARTS
     jobs = [_Task(summaries[index], shard, options, parts / f"{k:05d}") for k, (index, shard) in enumerate(tasks)]
+    joiners = {name: _Joiner(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool, \
                 progress("Converting", total=len(jobs), unit="parts") as advance:
             results = []
-            for result in pool.map(_work, jobs):
+            for job, result in zip(jobs, pool.map(_work, jobs)):  # in file order, as each is done
                 results.append(result)
+                if not result["stats"].get("broken"):
+                    for name, joiner in joiners.items():
+                        joiner.add(job.out / f"{name}.parquet")
+                    shutil.rmtree(job.out)
                 advance(1)
+        tables = {name: joiner.close() for name, joiner in joiners.items()}
         if any(r["stats"].get("broken") for r in results) or _no_messages(summaries, tasks, results):
             return None
-        tables = {name: _join([job.out / f"{name}.parquet" for job in jobs], out_dir / f"{name}.parquet", schema)
-                  for name, schema in schemas.items()}
         _limit_rejects(out_dir / "rejects.parquet", max_rejects)
         _account(summaries, tasks, results)
         return tables, _merged_steps(results)
     finally:
+        for joiner in joiners.values():
+            joiner.close()
         shutil.rmtree(parts, ignore_errors=True)
 
 
@@ -118,27 +128,38 @@ def _no_messages(summaries: list, tasks: list[tuple[int, Shard]], results: list[
     return False
 
 
-def _join(parts: list[Path], out: Path, schema: TableSchema) -> int:
-    """Concatenate the parts' tables into ``out``, in row groups of ROW_GROUP_SIZE rows as a
+class _Joiner:
+    """Appends the parts' tables, in order, to ``out`` in row groups of ROW_GROUP_SIZE rows as a
     one-process run writes them (each column one contiguous chunk, so the pages come out the same)."""
-    rows = 0
-    with pq.ParquetWriter(out, schema.arrow, compression=COMPRESSION) as writer:
-        pending: list[pa.RecordBatch] = []
-        waiting = 0
-        for part in parts:
-            for batch in pq.ParquetFile(part).iter_batches(batch_size=ROW_GROUP_SIZE):
-                pending.append(batch)
-                waiting += batch.num_rows
-                while waiting >= ROW_GROUP_SIZE:
-                    table = pa.Table.from_batches(pending)
-                    writer.write_table(table.slice(0, ROW_GROUP_SIZE).combine_chunks(), row_group_size=ROW_GROUP_SIZE)
-                    rest = table.slice(ROW_GROUP_SIZE)
-                    pending, waiting = rest.to_batches(), rest.num_rows
-                    rows += ROW_GROUP_SIZE
-        if waiting:
-            writer.write_table(pa.Table.from_batches(pending).combine_chunks(), row_group_size=ROW_GROUP_SIZE)
-            rows += waiting
-    return rows
+
+    def __init__(self, out: Path, schema: TableSchema) -> None:
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(out, schema.arrow, compression=COMPRESSION)
+        self._pending: list[pa.RecordBatch] = []
+        self._waiting = 0
+        self.rows = 0
+
+    def add(self, part: Path) -> None:
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=ROW_GROUP_SIZE):
+            self._pending.append(batch)
+            self._waiting += batch.num_rows
+            while self._waiting >= ROW_GROUP_SIZE:
+                table = pa.Table.from_batches(self._pending)
+                self._write(table.slice(0, ROW_GROUP_SIZE))
+                rest = table.slice(ROW_GROUP_SIZE)
+                self._pending, self._waiting = rest.to_batches(), rest.num_rows
+
+    def close(self) -> int:
+        """Write the last, shorter row group and close the file (again: nothing); the rows written."""
+        if self._writer is not None:
+            if self._waiting:
+                self._write(pa.Table.from_batches(self._pending))
+            self._writer.close()
+            self._writer, self._pending, self._waiting = None, [], 0
+        return self.rows
+
+    def _write(self, table: pa.Table) -> None:
+        self._writer.write_table(table.combine_chunks(), row_group_size=ROW_GROUP_SIZE)
+        self.rows += table.num_rows
 
 
 def _limit_rejects(path: Path, limit: int | None) -> None:

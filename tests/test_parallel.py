@@ -7,7 +7,7 @@ import json
 import pytest
 
 from corpus_tools import parallel
-from corpus_tools.convert import convert
+from corpus_tools.convert import InputSummary, convert
 from corpus_tools.errors import DataError, InputError
 from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.shards import line_shards, message_shards
@@ -20,14 +20,21 @@ def any_size(monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)  # small test inputs go parallel too
 
 
+def convert_summary(path, format):
+    return InputSummary(path=path, source_file=path.name, format=format, bytes=path.stat().st_size, sha256="")
+
+
 def outputs(folder):
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+@pytest.mark.parametrize("parts", [2, 7])  # one part per worker; several, joined as they finish
 @pytest.mark.parametrize("format", ["telegram-json", "telethon-jsonl"])
-def test_two_workers_write_the_same_bytes_as_one(tmp_path, format):
+def test_two_workers_write_the_same_bytes_as_one(tmp_path, monkeypatch, format, parts):
     corpus = tmp_path / f"corpus.{format}"
     synth(corpus, posts=3000, format=format, seed=3)
+    monkeypatch.setattr(parallel, "PART_BYTES", corpus.stat().st_size // parts)
+    assert len(parallel.plan([convert_summary(corpus, format)], ReaderOptions(), 2)) == parts
     one = convert([corpus], tmp_path / "one", workers=1)
     two = convert([corpus], tmp_path / "two", workers=2)
     assert one.tables == two.tables and one.tables["posts"] > 2900
