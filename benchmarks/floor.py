@@ -15,8 +15,8 @@ import ijson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus_tools.parquet import COMPRESSION, ROW_GROUP_SIZE
-from corpus_tools.schema import load_schemas
+from corpus_tools.convert.parquet import COMPRESSION, ROW_GROUP_SIZE
+from corpus_tools.core.schema import load_schemas
 
 
 def row(message: dict, channel: str, channel_id: str) -> dict:

@@ -10,10 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from corpus_tools.schema import load_schemas
+from corpus_tools.core.schema import load_schemas
 from corpus_tools.validate.base import Store
 from corpus_tools.validate.config import load_config
-from corpus_tools.validate.near_duplicates import NearDuplicates
+from corpus_tools.validate.families.near_duplicates import NearDuplicates
 from corpus_tools.validate.textscan import text_batches
 
 

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from corpus_tools.schema import load_schemas
+from corpus_tools.core.schema import load_schemas
 
 START = np.datetime64("2025-01-01T00:00:00", "us")
 CHANNELS = 100

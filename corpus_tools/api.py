@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import BuildResult, build, package
-from .convert import ConvertResult, convert
-from .dating import Period
-from .package.diff import PackageDiff, compare
+from .convert.run import ConvertResult, convert
+from .convert.steps.dating import Period
+from .package.build import BuildResult, build, package
 from .package.verify import VerifyResult, verify
+from .package.versioning.diff import PackageDiff, compare
 from .synth import SynthResult, synth
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from .build import BuildResult
-    from .convert import ConvertResult
+    from .convert.run import ConvertResult
+    from .package.build import BuildResult
     from .validate.run import ValidationResult
 
 INTERNAL_ERROR = 3

@@ -7,9 +7,9 @@ import shutil
 import pytest
 from frictionless import validate
 
-from corpus_tools import build as build_module
-from corpus_tools.build import build
 from corpus_tools.errors import DataError, InputError, UsageError
+from corpus_tools.package import build as build_module
+from corpus_tools.package.build import build
 
 from .test_convert import DUMP
 

@@ -16,11 +16,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from corpus_tools.build import build
-from corpus_tools.convert import convert
-from corpus_tools.dating import Period
+from corpus_tools.convert.run import convert
+from corpus_tools.convert.steps.dating import Period
+from corpus_tools.core.schema import load_schemas
+from corpus_tools.package.build import build
 from corpus_tools.readers.telegram_text import INTERFACE_STRINGS
-from corpus_tools.schema import load_schemas
 
 from .conftest import ROOT, SEED
 

@@ -4,9 +4,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from corpus_tools.checks import check_tables, table_problems
+from corpus_tools.core.schema import load_schemas
 from corpus_tools.errors import DataError
-from corpus_tools.schema import load_schemas
+from corpus_tools.validate.checks import check_tables, table_problems
 
 SCHEMAS = load_schemas()
 

@@ -7,9 +7,9 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from corpus_tools import build as build_module
 from corpus_tools.cli import app
 from corpus_tools.errors import DataError
+from corpus_tools.package import build as build_module
 
 from .conftest import ROOT
 from .test_build import CONFIG

@@ -5,10 +5,10 @@ import json
 import pandas as pd
 import pytest
 
-from corpus_tools.convert import convert, source_names
-from corpus_tools.dating import Period
+from corpus_tools.convert.run import convert, source_names
+from corpus_tools.convert.steps.dating import Period
+from corpus_tools.core.schema import load_schemas
 from corpus_tools.errors import DataError, InputError
-from corpus_tools.schema import load_schemas
 
 DUMP = """\
 🇷🇺🇳🇪 On April 3, the minister met his colleague #RussiaNiger

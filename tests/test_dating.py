@@ -2,9 +2,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from corpus_tools.dating import InferDates, Period, mentioned_dates
+from corpus_tools.convert.steps.dating import InferDates, Period, mentioned_dates
+from corpus_tools.core.records import Post
 from corpus_tools.errors import UsageError
-from corpus_tools.records import Post
 
 PERIOD = Period.parse("2025-04-03/2025-04-05")
 

@@ -1,5 +1,5 @@
-from corpus_tools.entities import ExtractEntities, flags, hashtags, mentions, urls
-from corpus_tools.records import Mention, Post
+from corpus_tools.convert.steps.entities import ExtractEntities, flags, hashtags, mentions, urls
+from corpus_tools.core.records import Mention, Post
 
 
 def test_hashtags_not_inside_words_or_numbers():

@@ -1,5 +1,5 @@
-from corpus_tools.normalize import AssignPostIds, NormalizeText, canonical_text, text_post_id
-from corpus_tools.records import Post
+from corpus_tools.convert.steps.normalize import AssignPostIds, NormalizeText, canonical_text, text_post_id
+from corpus_tools.core.records import Post
 
 
 def post(text, channel="chan", **fields):

@@ -8,10 +8,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from corpus_tools.package.datadiff import diff_table
 from corpus_tools.package.descriptor import PackageFiles
-from corpus_tools.package.diff import diff_packages
-from corpus_tools.package.semver import Level
+from corpus_tools.package.versioning.datadiff import diff_table
+from corpus_tools.package.versioning.diff import diff_packages
+from corpus_tools.package.versioning.semver import Level
 
 OLD = {"post_id": ["a", "b", "c", "d"], "text": ["x", "y", None, ""], "views": [1, None, 3, 4]}
 NEW = {"post_id": ["a", "c", "d", "e"], "text": ["x", "", None, ""], "views": [2, 3, 4, None]}

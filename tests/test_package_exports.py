@@ -12,10 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import Resource, Schema
 
+from corpus_tools.core.schema import TableSchema
 from corpus_tools.errors import DataError
 from corpus_tools.package.descriptor import PACKAGE_PROFILE, table_resource
 from corpus_tools.package.exports import NULL_MARKER, csv_resource, csv_schema, write_csv
-from corpus_tools.schema import TableSchema
 
 SCHEMA = TableSchema("things", {
     "fields": [

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from corpus_tools.schema import load_schemas
+from corpus_tools.core.schema import load_schemas
 
 from .conftest import ROOT
 

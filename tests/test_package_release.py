@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from corpus_tools import schema as schema_module
-from corpus_tools.build import build, package, write_version
+from corpus_tools.core import schema as schema_module
 from corpus_tools.errors import UsageError
-from corpus_tools.package.semver import Level
+from corpus_tools.package.build import build, package, write_version
+from corpus_tools.package.versioning.semver import Level
 
 from .test_build import CONFIG
 from .test_convert import DUMP

@@ -5,8 +5,8 @@ import copy
 
 import pytest
 
-from corpus_tools.package.schemadiff import descriptor_changes
-from corpus_tools.package.semver import Level
+from corpus_tools.package.versioning.schemadiff import descriptor_changes
+from corpus_tools.package.versioning.semver import Level
 
 SCHEMA = {
     "fields": [

@@ -3,7 +3,7 @@
 import pytest
 
 from corpus_tools.errors import UsageError
-from corpus_tools.package.semver import Level, Version, check_version
+from corpus_tools.package.versioning.semver import Level, Version, check_version
 
 
 @pytest.mark.parametrize("text", ["1.0", "v1.0.0", "1.0.0-rc.1", "01.0.0", "1.0.0.0", "", "one"])

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from corpus_tools import parallel
-from corpus_tools.convert import InputSummary, convert
+from corpus_tools.convert import parallel
+from corpus_tools.convert.run import InputSummary, convert
 from corpus_tools.errors import DataError, InputError
 from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.shards import line_shards, message_shards

@@ -1,9 +1,9 @@
 import pyarrow.parquet as pq
 import pytest
 
+from corpus_tools.convert.parquet import TableWriter
+from corpus_tools.core.schema import load_schemas
 from corpus_tools.errors import DataError
-from corpus_tools.parquet import TableWriter
-from corpus_tools.schema import load_schemas
 
 HASHTAGS = load_schemas()["hashtags"]
 

@@ -1,8 +1,8 @@
 import io
 import sys
 
-from corpus_tools import progress as progress_module
-from corpus_tools.progress import progress
+from corpus_tools.core import progress as progress_module
+from corpus_tools.core.progress import progress
 
 
 class FakeTerminal(io.StringIO):

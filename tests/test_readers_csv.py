@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from corpus_tools.core.records import Post, Reject
 from corpus_tools.errors import InputError, UsageError
 from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.csv_export import CsvReader, repeated_reactions
 from corpus_tools.readers.timestamps import parse_zone
-from corpus_tools.records import Post, Reject
 
 FOURCAT_HEADER = ["id", "thread_id", "chat", "author", "author_username", "author_name", "author_is_bot", "body",
                   "reply_to", "views", "reactions", "timestamp", "unix_timestamp", "timestamp_edited",

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from corpus_tools.convert import convert
+from corpus_tools.convert.run import convert
+from corpus_tools.core.records import Post, Reject
 from corpus_tools.errors import InputError
 from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.telegram_json import TelegramJsonReader
 from corpus_tools.readers.timestamps import parse_zone
-from corpus_tools.records import Post, Reject
 
 from .conftest import SAMPLES
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from corpus_tools.core.records import Post, Reject
 from corpus_tools.errors import InputError
 from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.telegram_text import TelegramTextReader, merge_renderings
-from corpus_tools.records import Post, Reject
 
 
 def read(path, channel="chan"):

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from corpus_tools.core.records import Post, Reject
 from corpus_tools.errors import InputError
 from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.telethon_jsonl import TelethonJsonlReader
-from corpus_tools.records import Post, Reject
 
 
 def msg(id, text="hello", **fields):

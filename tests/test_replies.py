@@ -1,5 +1,5 @@
-from corpus_tools.records import Post
-from corpus_tools.replies import ResolveReplies
+from corpus_tools.convert.steps.replies import ResolveReplies
+from corpus_tools.core.records import Post
 
 
 def test_reply_excerpt_resolves_to_the_latest_earlier_post_it_quotes():

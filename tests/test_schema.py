@@ -3,9 +3,9 @@ import json
 import pyarrow as pa
 import pytest
 
+from corpus_tools.core.records import Post
+from corpus_tools.core.schema import load_schemas, schema_dir
 from corpus_tools.errors import UsageError
-from corpus_tools.records import Post
-from corpus_tools.schema import load_schemas, schema_dir
 
 
 def test_every_table_is_declared_and_posts_come_first():

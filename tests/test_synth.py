@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from corpus_tools import api
 from corpus_tools.cli import app
+from corpus_tools.core.records import Post
 from corpus_tools.errors import UsageError
 from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.telegram_text import TelegramTextReader
-from corpus_tools.records import Post
 from corpus_tools.synth import FORMATS, parse_count, parse_share, synth
 from corpus_tools.synth.text import jaccard
 

@@ -16,10 +16,11 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from ..convert import MANIFEST
-from . import card, changelog
+from ..convert.run import MANIFEST
+from . import card
 from .descriptor import DESCRIPTOR, PackageFiles
 from .release import CROISSANT
+from .versioning import changelog
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 

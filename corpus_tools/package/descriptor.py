@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..convert import sha256_file
+from ..convert.run import sha256_file
+from ..core.schema import TableSchema
 from ..errors import InputError
-from ..schema import TableSchema
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"

@@ -39,9 +39,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from isal import igzip
 
-from ..convert import sha256_file
+from ..convert.run import sha256_file
+from ..core.schema import TableSchema
 from ..errors import DataError
-from ..schema import TableSchema
 
 NULL_MARKER = "\\N"
 CSV_SUFFIX = "-csv"

@@ -15,16 +15,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..output import write_atomic
-from ..schema import TableSchema
-from . import card, changelog
+from ..core.files import write_atomic
+from ..core.schema import TableSchema
+from . import card
 from .croissant import croissant, croissant_bytes
 from .descriptor import PackageFiles, created_timestamp, descriptor_bytes, package_descriptor, table_resource
-from .diff import PackageDiff, diff_packages
 from .exports import CSV_EXTENSION, csv_resource, write_csv
 from .facts import read_facts
 from .figure import overview_png
-from .semver import Level, Version, check_version
+from .versioning import changelog
+from .versioning.diff import PackageDiff, diff_packages
+from .versioning.semver import Level, Version, check_version
 
 CROISSANT = "croissant.json"
 
@@ -83,7 +84,7 @@ def prepare_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: d
     """Prepare version ``version`` of the tables in ``stage``; raise UsageError when it bumps
     ``previous`` less than the change needs (unless ``force``).
 
-    Example: see ``corpus_tools.build.build``, its only caller.
+    Example: see ``corpus_tools.package.build.build``, its only caller.
     """
     resources = _resources(stage, schemas, data_prefix)
     moved = {r["path"]: stage / Path(r["path"]).name for r in resources}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..convert import sha256_file
+from ..convert.run import sha256_file
 from ..errors import DataError, InputError
 from .descriptor import PackageFiles, declared_size
 

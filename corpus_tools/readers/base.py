@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from ..records import Post, Reject
+from ..core.records import Post, Reject
 
 
 @dataclass(frozen=True)

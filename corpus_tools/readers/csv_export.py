@@ -16,9 +16,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..convert.steps.normalize import native_post_id
+from ..core.records import Post, Reject
 from ..errors import InputError, UsageError
-from ..normalize import native_post_id
-from ..records import Post, Reject
 from .base import BadRecord, ReaderOptions, RecordReader, Shard
 from .textfile import check_file
 from .timestamps import BadTimestamp, from_iso, from_unix, set_published

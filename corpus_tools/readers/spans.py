@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
-from ..records import Link, Mention, Post
+from ..core.records import Link, Mention, Post
 
 HASHTAG_KINDS = {"hashtag"}
 MENTION_KINDS = {"mention", "mention_name"}

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..normalize import native_post_id
-from ..records import Post, Reject
+from ..convert.steps.normalize import native_post_id
+from ..core.records import Post, Reject
 from .base import SERVICE, BadRecord, ReaderOptions, count_or_none, strip_peer, text_or_none
 from .spans import Span, attach, nfc_with_spans
 from .timestamps import BadTimestamp, from_local, from_unix, set_published

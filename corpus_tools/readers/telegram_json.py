@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..core.records import Post, Reject
 from ..errors import InputError
-from ..records import Post, Reject
 from .base import RecordReader, Shard
 from .shards import ByteRange, message_shards
 from .telegram_desktop import Chat, convert_message

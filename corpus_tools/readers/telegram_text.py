@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..entities import LOST_LINK_LABELS
+from ..convert.steps.entities import LOST_LINK_LABELS
+from ..core.records import LineUsage, Post, Reject
 from ..errors import InputError
-from ..records import LineUsage, Post, Reject
 from .base import Reader, Shard
 from .textfile import read_text
 

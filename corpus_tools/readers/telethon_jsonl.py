@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..convert.steps.normalize import native_post_id
+from ..core.records import Post, Reject
 from ..errors import InputError
-from ..normalize import native_post_id
-from ..records import Post, Reject
 from .base import SERVICE, BadRecord, RecordReader, Shard, count_or_none, strip_peer, text_or_none
 from .shards import ByteRange, line_shards
 from .spans import Span, attach, nfc_with_spans, utf16_offsets

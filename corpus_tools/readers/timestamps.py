@@ -11,8 +11,8 @@ import math
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..core.records import Post
 from ..errors import UsageError
-from ..records import Post
 
 
 class BadTimestamp(ValueError):

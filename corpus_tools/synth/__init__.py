@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.files import Staging
+from ..core.progress import progress
 from ..errors import UsageError
-from ..output import Staging
-from ..progress import progress
 from ..readers.telegram_text import FORWARD_PREFIX, INTERFACE_STRINGS
 from .messages import SEGMENT_POSTS, Channel, segments
 from .run import Job, write_corpus

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..schema import TableSchema
+from ..core.schema import TableSchema
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.schema import schema_dir
 from ..errors import UsageError
-from ..schema import schema_dir
 
 SEVERITIES = ("error", "warning")
 _KEYS = {

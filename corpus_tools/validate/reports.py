@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from .. import __version__
-from ..output import write_atomic
+from ..core.files import write_atomic
 from .base import FAILED, PASSED, SKIPPED, CheckResult
 
 if TYPE_CHECKING:

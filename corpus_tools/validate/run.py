@@ -17,8 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..core.schema import load_schemas
 from ..errors import UsageError
-from ..schema import load_schemas
 from . import reports
 from .base import SKIPPED, CheckResult, Spec, Store
 from .config import Config, load_config

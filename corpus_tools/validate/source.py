@@ -29,8 +29,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..core.schema import TableSchema
 from ..errors import InputError
-from ..schema import TableSchema
 from .base import FAILED, PASSED, SKIPPED, CheckResult, Spec
 
 MANIFEST = "manifest.json"

@@ -19,15 +19,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..schema import TableSchema, load_schemas, schema_dir
+from ..core.schema import TableSchema, load_schemas, schema_dir
 from .base import Family, Spec
 from .config import Config, load_config
-from .dates import Dates
-from .duplicates import Duplicates
-from .integrity import Integrity
-from .near_duplicates import NearDuplicates
-from .repetition import Repetition
-from .required import Required
+from .families.dates import Dates
+from .families.duplicates import Duplicates
+from .families.integrity import Integrity
+from .families.near_duplicates import NearDuplicates
+from .families.repetition import Repetition
+from .families.required import Required
 
 # In the order they run; the text families read the posts' text in one pass.
 FAMILIES: tuple[type[Family], ...] = (Required, Duplicates, Repetition, NearDuplicates, Dates, Integrity)
@@ -82,7 +82,7 @@ def suite_json(suite: dict[str, Any]) -> str:
 
 def save(directory: Path | None = None) -> list[Path]:
     """Write ``TABLE.suite.json`` for every table; return the paths written."""
-    from ..output import write_atomic
+    from ..core.files import write_atomic
 
     directory = directory or suites_dir()
     written = []

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from corpus_tools.core.schema import load_schemas
 from corpus_tools.package.descriptor import package_descriptor, table_resource
-from corpus_tools.schema import load_schemas
 from corpus_tools.validate.run import validate
 
 SCHEMAS = load_schemas()

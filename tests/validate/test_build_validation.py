@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from corpus_tools.build import build
 from corpus_tools.errors import DataError
+from corpus_tools.package.build import build
 
 from ..test_build import CONFIG, project  # noqa: F401 (a fixture)
 

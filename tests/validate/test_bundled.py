@@ -3,7 +3,7 @@
 import json
 import shutil
 
-from corpus_tools.build import build
+from corpus_tools.package.build import build
 
 from ..conftest import ROOT
 from .conftest import failed, result_of, run

@@ -5,7 +5,7 @@ import weakref
 
 import pandas as pd
 
-from corpus_tools.schema import load_schemas
+from corpus_tools.core.schema import load_schemas
 from corpus_tools.validate.config import load_config
 from corpus_tools.validate.gx_run import run_suites
 from corpus_tools.validate.suites import families

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from corpus_tools.schema import load_schemas
+from corpus_tools.core.schema import load_schemas
 from corpus_tools.validate import suites
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from corpus_tools.validate.near_duplicates import _jaccard, _salts, _shingles, candidate_pairs, signatures
-from corpus_tools.validate.repetition import measures
+from corpus_tools.validate.families.near_duplicates import _jaccard, _salts, _shingles, candidate_pairs, signatures
+from corpus_tools.validate.families.repetition import measures
 from corpus_tools.validate.textscan import TextBatch
 
 ALPHABET = ["lorem", "ipsum", "dolor", "sit", "amet", "Привет", "мир", "ça", "va", "42", "x"]

@@ -31,8 +31,8 @@ import numba
 import numpy as np
 import pyarrow as pa
 
-from .base import Family, Spec
-from .textscan import TextBatch
+from ..base import Family, Spec
+from ..textscan import TextBatch
 
 MEASURES = ("duplicate_paragraph_fraction", "duplicate_paragraph_char_fraction", "duplicate_line_fraction",
             "duplicate_line_char_fraction")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from .errors import DataError
-from .records import Post, Reject
+from ...core.records import Post, Reject
+from ...errors import DataError
 
 Record = Post | Reject
 

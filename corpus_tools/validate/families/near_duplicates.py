@@ -36,8 +36,8 @@ import numba
 import numpy as np
 import pyarrow as pa
 
-from .base import Family, Spec, Store
-from .textscan import Items, TextBatch, mix64, raw_batches
+from ..base import Family, Spec, Store
+from ..textscan import Items, TextBatch, mix64, raw_batches
 
 _EMPTY = np.uint64(1 << 32)
 

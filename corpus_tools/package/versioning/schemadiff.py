@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .exports import twin_table
+from ..exports import twin_table
 from .semver import Level
 
 # Package properties whose change is structural; every other one is descriptive (patch).

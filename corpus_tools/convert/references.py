@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..core.schema import TableSchema
 from .parquet import COMPRESSION
-from .schema import TableSchema
 
 
 def drop_dangling_replies(path: Path, schema: TableSchema) -> int:

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .base import Family, Spec, Store
+from ..base import Family, Spec, Store
 
 PARAMETERS = ("now", "coverage_start", "coverage_end")
 

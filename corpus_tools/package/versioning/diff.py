@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..convert import sha256_file
+from ...convert.run import sha256_file
+from ..descriptor import PackageFiles
+from ..exports import twin_table
 from .datadiff import TableDiff, diff_table
-from .descriptor import PackageFiles
-from .exports import twin_table
 from .schemadiff import Change, descriptor_changes
 from .semver import Level
 

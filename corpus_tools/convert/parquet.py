@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import DataError
-from .schema import TableSchema
+from ..core.schema import TableSchema
+from ..errors import DataError
 from .tables import Row
 
 ROW_GROUP_SIZE = 16_384  # ~10 MB of posts: memory stays low, readers still scan fast

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
-from .pipeline import Step
-from .records import Post
+from ...core.records import Post
+from .base import Step
 
 
 def canonical_text(text: str) -> str:

@@ -19,24 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .dating import InferDates, Period
-from .entities import ExtractEntities
-from .errors import UsageError
-from .normalize import AssignPostIds, NormalizeText
-from .output import Staging, write_atomic
+from .. import __version__
+from ..core.files import Staging, write_atomic
+from ..core.progress import progress
+from ..core.records import Post
+from ..core.schema import TableSchema, load_schemas
+from ..errors import UsageError
+from ..readers import detect_format, reader_for
+from ..readers.base import ReaderOptions
+from ..readers.textfile import check_file
+from ..readers.timestamps import parse_zone
 from .parallel import convert_parallel
 from .parquet import TableWriter
-from .pipeline import LimitRejects, Record, Step, chain
-from .progress import progress
-from .readers import detect_format, reader_for
-from .readers.base import ReaderOptions
-from .readers.textfile import check_file
-from .readers.timestamps import parse_zone
-from .records import Post
 from .references import drop_dangling_replies
-from .replies import ResolveReplies
-from .schema import TableSchema, load_schemas
+from .steps.base import LimitRejects, Record, Step, chain
+from .steps.dating import InferDates, Period
+from .steps.entities import ExtractEntities
+from .steps.normalize import AssignPostIds, NormalizeText
+from .steps.replies import ResolveReplies
 from .tables import reject_row, side_rows
 
 MANIFEST = "manifest.json"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .pipeline import Step
-from .records import Link, Mention, Post
+from ...core.records import Link, Mention, Post
+from .base import Step
 
 # Telegram hashtags: letters, digits and underscores after '#', not inside a word ('C#', 'a#b').
 HASHTAG = re.compile(r"(?<![\w#])#(\w*[^\W\d]\w*)")

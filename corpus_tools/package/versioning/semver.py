@@ -12,7 +12,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from ..errors import UsageError
+from ...errors import UsageError
 
 _VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 

@@ -10,7 +10,7 @@ are duplicates: see ``duplicates``; types are the file check ``TABLE.file.schema
 The posts' ``text`` is not handed to GX (see ``textscan``); its not-null check reads
 ``text__visible_chars``, which is null exactly when the text is.
 
->>> from corpus_tools.schema import load_schemas
+>>> from corpus_tools.core.schema import load_schemas
 >>> from corpus_tools.validate.config import load_config
 >>> [s.id for s in Required(load_schemas(), load_config()).specs() if s.table == "hashtags"]
 ['hashtags.post_id.not_null', 'hashtags.offset.not_null', 'hashtags.offset.minimum', 'hashtags.hashtag.not_null']
@@ -18,7 +18,7 @@ The posts' ``text`` is not handed to GX (see ``textscan``); its not-null check r
 
 from __future__ import annotations
 
-from .base import Family, Spec
+from ..base import Family, Spec
 
 # Long text columns GX never sees, and the computed column standing in for their nulls.
 STAND_INS = {("posts", "text"): "text__visible_chars"}

@@ -31,20 +31,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks import check_tables
-from .convert import ConvertResult, convert_into
-from .dating import Period
-from .errors import DataError, InputError, UsageError
-from .output import Staging, write_atomic
-from .package.archive import write_archive
-from .package.descriptor import PackageFiles
-from .package.diff import PackageDiff
-from .package.release import prepare_release, publish_release
-from .package.semver import Level, Version
-from .schema import load_schemas
+from ..convert.run import ConvertResult, convert_into
+from ..convert.steps.dating import Period
+from ..core.files import Staging, write_atomic
+from ..core.schema import load_schemas
+from ..errors import DataError, InputError, UsageError
+from ..validate.checks import check_tables
+from .archive import write_archive
+from .descriptor import PackageFiles
+from .release import prepare_release, publish_release
+from .versioning.diff import PackageDiff
+from .versioning.semver import Level, Version
 
 if TYPE_CHECKING:
-    from .validate.run import ValidationResult
+    from ..validate.run import ValidationResult
 
 REPORT, JUNIT, DATA_DOCS = "validation.json", "validation.junit.xml", "data-docs"
 REPORTS_STAGE = "reports"  # the staged reports' folder inside the staging folder
@@ -146,8 +146,8 @@ def _validate(config: DatasetConfig, staged: Path, *, allow_invalid: bool) -> tu
     reports always match the committed data. A package refused for failing validation leaves its
     reports in the reports folder, since they say why; one refused for its version number does not.
     """
-    from .validate.base import SKIPPED
-    from .validate.run import validate
+    from ..validate.base import SKIPPED
+    from ..validate.run import validate
 
     reports = staged / REPORTS_STAGE
     reports.mkdir()

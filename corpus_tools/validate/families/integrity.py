@@ -11,7 +11,7 @@
   carries media (a photo or video without a caption is still a post). GX checks
   ``text__visible_chars`` >= 1 on the rows where ``has_media`` is false.
 
->>> from corpus_tools.schema import load_schemas
+>>> from corpus_tools.core.schema import load_schemas
 >>> from corpus_tools.validate.config import load_config
 >>> [s.id for s in Integrity(load_schemas(), load_config()).specs()][:2]
 ['posts.reply_to_post_id.resolves', 'countries.post_id.resolves']
@@ -25,9 +25,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..readers.telegram_text import INTERFACE_STRINGS
-from .base import Family, Spec, Store
-from .textscan import TextBatch
+from ...readers.telegram_text import INTERFACE_STRINGS
+from ..base import Family, Spec, Store
+from ..textscan import TextBatch
 
 NO_MEDIA = {"column": {"name": "has_media"}, "operator": "==", "parameter": False, "type": "comparison"}
 

@@ -8,8 +8,8 @@ Only posts without message ids are indexed: sources with ids carry the reply id 
 
 from __future__ import annotations
 
-from .pipeline import Step
-from .records import Post
+from ...core.records import Post
+from .base import Step
 
 ELLIPSIS = "…"
 _KEY_CHARS = 24  # excerpts are indexed by their first characters, then compared in full

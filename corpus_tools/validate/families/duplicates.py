@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .base import Family, Spec, Store
+from ..base import Family, Spec, Store
 
 
 def groups(hashes: np.ndarray, keys: np.ndarray, compared: np.ndarray) -> np.ndarray:

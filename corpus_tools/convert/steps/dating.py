@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from .errors import UsageError
-from .pipeline import Step
-from .records import Post
+from ...core.records import Post
+from ...errors import UsageError
+from .base import Step
 
 _MONTHS = {
     name: number

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .entities import country_name
-from .records import Post, Reject
+from ..core.records import Post, Reject
+from .steps.entities import country_name
 
 Row = dict[str, Any]
 

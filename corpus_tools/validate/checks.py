@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .errors import DataError
-from .schema import TableSchema
+from ..core.schema import TableSchema
+from ..errors import DataError
 
 
 def _duplicates(table: pa.Table, columns: list[str]) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .errors import UsageError
+from ..errors import UsageError
 
 # Table Schema types -> Arrow types. Timestamps are UTC with microseconds, the precision every
 # Parquet reader (pandas, R arrow, DuckDB, polars) round-trips without loss.
@@ -30,8 +30,9 @@ ARROW_TYPES = {
 
 def schema_dir() -> Path:
     """Where the schemas are: inside the installed package, or at the root of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "schemas", here.parent / "schemas"):
+    package = Path(__file__).resolve().parent.parent  # corpus_tools/
+    here = package
+    for candidate in (package / "schemas", package.parent / "schemas"):
         if candidate.is_dir():
             return candidate
     raise UsageError(f"no schemas/ folder next to {here}")

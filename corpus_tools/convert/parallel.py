@@ -29,15 +29,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import DataError, InputError
+from ..core.progress import progress
+from ..core.records import Post
+from ..core.schema import TableSchema, load_schemas
+from ..errors import DataError, InputError
+from ..readers import reader_for
+from ..readers.base import ReaderOptions, Shard
+from ..readers.telethon_jsonl import no_objects
 from .parquet import COMPRESSION, ROW_GROUP_SIZE
-from .pipeline import chain
-from .progress import progress
-from .readers import reader_for
-from .readers.base import ReaderOptions, Shard
-from .readers.telethon_jsonl import no_objects
-from .records import Post
-from .schema import TableSchema, load_schemas
+from .steps.base import chain
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting workers costs more than it saves
 PART_BYTES = 128 << 20  # smaller parts start the join sooner, but each brings its own seven files to write and join
@@ -67,7 +67,7 @@ def plan(summaries: list, options: ReaderOptions, workers: int) -> list[tuple[in
 
 def _work(task: _Task) -> dict[str, Any]:
     """Convert one part into tables of its own (run in a worker process)."""
-    from .convert import pipeline_steps, write_tables
+    from .run import pipeline_steps, write_tables
 
     reader = reader_for(task.summary.format, task.options)
     counts: Counter = Counter()

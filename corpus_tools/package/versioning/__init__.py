@@ -1,0 +1,1 @@
+"""Versions of a package: semver rules, what changed in schemas and rows, the diff and the CHANGELOG."""
