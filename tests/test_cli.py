@@ -4,7 +4,6 @@ import re
 import shutil
 
 import pytest
-import typer.main
 from typer.testing import CliRunner
 
 from corpus_tools.cli import app
@@ -92,32 +91,6 @@ def test_internal_errors_are_one_line_unless_debug(tmp_path, write, monkeypatch)
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and result.output.startswith("corpus-tools ")
-
-
-def _commands():
-    group = typer.main.get_command(app)
-    return group, group.commands
-
-
-def test_every_command_has_help_with_an_example():
-    _, commands = _commands()
-    for name, command in commands.items():
-        assert command.help and "Example: corpus-tools " + name in command.help, name
-
-
-def test_readme_documents_every_command_and_option():
-    readme = (ROOT / "README.md").read_text()
-    group, commands = _commands()
-    for param in group.params:
-        for option in param.opts:
-            if option.startswith("--") and option != "--help":
-                assert f"`{option}`" in readme, option
-    for name, command in commands.items():
-        assert f"### `corpus-tools {name}`" in readme, name
-        for param in command.params:
-            for option in param.opts:
-                if option.startswith("--"):
-                    assert f"`{option}" in readme, f"{name} {option}"
 
 
 def test_package_verify_and_diff(tmp_path):
