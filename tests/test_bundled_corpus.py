@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -19,8 +20,8 @@ import pytest
 from corpus_tools.convert.run import convert
 from corpus_tools.convert.steps.dating import Period
 from corpus_tools.core.schema import load_schemas
+from corpus_tools.core.telegram import INTERFACE_STRINGS
 from corpus_tools.package.build import build
-from corpus_tools.readers.telegram_text import INTERFACE_STRINGS
 
 from .conftest import ROOT, SEED
 
@@ -128,7 +129,7 @@ def test_committed_package_is_what_build_makes(tmp_path):
     result = build(tmp_path / "dataset.toml")
     assert result.diff is not None and not result.diff.level  # an unchanged rebuild of the published version
     descriptor = json.loads((ROOT / "datapackage.json").read_text())
-    assert descriptor["version"] == "1.0.0"
+    assert descriptor["version"] == tomllib.loads((ROOT / "dataset.toml").read_text())["package"]["version"]
     for path in [r["path"] for r in descriptor["resources"]] + OUTPUTS:
         assert (tmp_path / path).read_bytes() == (ROOT / path).read_bytes(), path
 
