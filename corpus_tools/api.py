@@ -17,7 +17,7 @@ from .package.versioning.diff import PackageDiff, compare
 from .synth import SynthResult, synth
 
 if TYPE_CHECKING:
-    from .validate.run import ValidationResult
+    from .validate.results import ValidationResult
 
 __all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "SynthResult", "VerifyResult",
            "build", "compare", "convert", "package", "synth", "validate", "verify"]

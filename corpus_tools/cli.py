@@ -14,9 +14,11 @@ import typer
 if TYPE_CHECKING:
     from .convert.run import ConvertResult
     from .package.build import BuildResult
-    from .validate.run import ValidationResult
+    from .validate.results import ValidationResult
 
 INTERNAL_ERROR = 3
+# Parameters whose flag is not their name with dashes (see errors.flag).
+FLAGS = {"columns": "--column"}
 
 app = typer.Typer(
     help="Turn raw Telegram posts into a validated, versioned Frictionless data package.",
@@ -47,14 +49,14 @@ def main(
 
 def _run(function, *args, **kwargs):
     """Call into the library; turn its errors into one line and an exit code."""
-    from .errors import CorpusToolsError
+    from .errors import CorpusToolsError, flag
 
     try:
         return function(*args, **kwargs)
     except CorpusToolsError as error:
         if _state["debug"]:
             raise
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"error: {error.worded(lambda option: FLAGS.get(option) or flag(option))}", err=True)
         raise typer.Exit(error.exit_code) from None
     except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
         if _state["debug"]:

@@ -6,7 +6,7 @@ import pytest
 
 from corpus_tools.core.schema import load_schemas
 from corpus_tools.errors import DataError
-from corpus_tools.validate.checks import check_tables, table_problems
+from corpus_tools.validate.source import check_tables, table_problems
 
 SCHEMAS = load_schemas()
 
@@ -28,7 +28,7 @@ def test_nullable_required_column_is_a_schema_mismatch(tmp_path):
     pq.write_table(pa.table({"post_id": ["a"], "offset": [0], "hashtag": [None]}, schema=loose),
                    tmp_path / "hashtags.parquet")
     (problem,) = table_problems(tmp_path / "hashtags.parquet", SCHEMAS["hashtags"])
-    assert "differ from the declared schema" in problem
+    assert "differs from the declared schema" in problem
 
 
 def test_duplicate_primary_key(tmp_path):
@@ -40,7 +40,7 @@ def test_duplicate_primary_key(tmp_path):
 def test_other_schema(tmp_path):
     pq.write_table(pa.table({"post_id": ["a"], "offset": [0]}), tmp_path / "hashtags.parquet")
     (problem,) = table_problems(tmp_path / "hashtags.parquet", SCHEMAS["hashtags"])
-    assert problem.startswith("hashtags.parquet: columns (post_id: string, offset: int64) differ")
+    assert problem.startswith("hashtags.parquet: differs from the declared schema in post_id, offset, hashtag (found post_id: string, offset: int64)")
 
 
 def test_missing_and_unreadable_files(tmp_path):

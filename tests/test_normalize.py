@@ -1,4 +1,6 @@
-from corpus_tools.convert.steps.normalize import AssignPostIds, NormalizeText, canonical_text, text_post_id
+from corpus_tools.convert.steps.ids import AssignPostIds
+from corpus_tools.convert.steps.normalize import NormalizeText, canonical_text
+from corpus_tools.core.ids import text_post_id
 from corpus_tools.core.records import Post
 
 

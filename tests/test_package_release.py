@@ -130,8 +130,8 @@ def test_same_inputs_and_version_give_the_same_bytes_anywhere(project, tmp_path_
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ({}, "either --version X.Y.Z or --bump"),
-    ({"version": "1.1.0", "bump": "minor"}, "either --version"),
+    ({}, "either version X.Y.Z or bump"),
+    ({"version": "1.1.0", "bump": "minor"}, "either version"),
     ({"bump": "huge"}, "expected major, minor or patch"),
     ({"version": "1.1"}, "not MAJOR.MINOR.PATCH"),
     ({"version": "0.9.0"}, "older than the previous version 1.0.0"),

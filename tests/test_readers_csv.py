@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from corpus_tools.convert.steps.ids import AssignPostIds
 from corpus_tools.core.records import Post, Reject
 from corpus_tools.errors import InputError, UsageError
 from corpus_tools.readers.base import ReaderOptions
@@ -40,7 +41,7 @@ def fourcat_row(number, body="hello", **fields):
 def read(write, text, **options):
     path = write("export.csv", text)
     reader = CsvReader(ReaderOptions(**options))
-    records = list(reader.read(path, path.name))
+    records = list(AssignPostIds()(reader.read(path, path.name)))  # ids are named by convert's ids step
     return records, reader.stats[path.name]
 
 
@@ -100,7 +101,7 @@ def test_row_with_the_wrong_number_of_fields(write):
 
 
 def test_header_without_the_needed_columns(write):
-    with pytest.raises(InputError, match="no column 'body' for text; map one with --column text=COLUMN"):
+    with pytest.raises(InputError, match="no column 'body' for text; map one with columns text=COLUMN"):
         read(write, "id,chat,message\n1,c,x\n")
 
 

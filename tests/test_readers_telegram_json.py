@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from corpus_tools.convert.run import convert
+from corpus_tools.convert.steps.ids import AssignPostIds
 from corpus_tools.core.records import Post, Reject
 from corpus_tools.errors import InputError
 from corpus_tools.readers.base import ReaderOptions
@@ -25,7 +26,7 @@ SAMPLE_FILES = ["public-channel-2023-2025.result.json", "old-format-2022.result.
 
 def read(path, **options):
     reader = TelegramJsonReader(ReaderOptions(**options))
-    records = list(reader.read(path, path.name))
+    records = list(AssignPostIds()(reader.read(path, path.name)))  # ids are named by convert's ids step
     return records, reader.stats[path.name]
 
 

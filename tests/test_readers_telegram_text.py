@@ -237,7 +237,7 @@ def test_other_formats_are_refused_by_name(write, content, message):
 
 
 def test_channel_is_required(write):
-    with pytest.raises(InputError, match="--channel"):
+    with pytest.raises(InputError, match="pass channel"):
         read(write("d.txt", TWO_POSTS), channel=None)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from corpus_tools.convert.steps.ids import AssignPostIds
 from corpus_tools.core.records import Post, Reject
 from corpus_tools.errors import InputError
 from corpus_tools.readers.base import ReaderOptions
@@ -22,7 +23,7 @@ def read(write, *lines, channel=None):
     content = "\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines)
     path = write("dump.jsonl", content + "\n")
     reader = TelethonJsonlReader(ReaderOptions(channel=channel))
-    records = list(reader.read(path, path.name))
+    records = list(AssignPostIds()(reader.read(path, path.name)))  # ids are named by convert's ids step
     return records, reader.stats[path.name]
 
 
@@ -107,7 +108,7 @@ def test_bad_lines_are_rejected(write, line, reason):
 def test_invalid_utf8_line_is_rejected(write):
     path = write("dump.jsonl", json.dumps(msg(1)).encode() + b"\n" + b'{"_": "Message", "\xff": 1}\n')
     reader = TelethonJsonlReader(ReaderOptions())
-    post, reject = list(reader.read(path, "dump.jsonl"))
+    post, reject = list(AssignPostIds()(reader.read(path, "dump.jsonl")))
     assert isinstance(post, Post) and isinstance(reject, Reject) and reject.reason.startswith("invalid UTF-8")
 
 

@@ -4,7 +4,7 @@ import pyarrow as pa
 import pytest
 
 from corpus_tools.core.records import Post
-from corpus_tools.core.schema import load_schemas, schema_dir
+from corpus_tools.core.schema import ForeignKey, load_schemas, schema_dir
 from corpus_tools.errors import UsageError
 
 
@@ -32,8 +32,7 @@ def test_every_posts_column_is_a_post_field():
 def test_side_tables_reference_posts():
     for name, schema in load_schemas().items():
         if name not in ("posts", "rejects"):
-            assert schema.foreign_keys == [{"fields": ["post_id"],
-                                            "reference": {"resource": "posts", "fields": ["post_id"]}}]
+            assert schema.foreign_keys == [ForeignKey(fields=["post_id"], resource="posts", target_fields=["post_id"])]
 
 
 @pytest.mark.parametrize(
@@ -45,3 +44,41 @@ def test_bad_schema_files_are_usage_errors(tmp_path, content, message):
     (tmp_path / "posts.schema.json").write_text(content)
     with pytest.raises(UsageError, match=message):
         load_schemas(tmp_path)
+
+
+# Table Schema type -> the Python type a record field of that column holds.
+PYTHON_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "datetime": "datetime",
+                "date": "date"}
+ENTITY_LISTS = {"hashtags", "mentions", "countries", "links", "reactions"}  # Post fields that feed the side tables
+NAMED_BY_STEPS = {"post_id"}  # required in the table, None until convert's ids step names the post
+
+
+def test_post_fields_are_the_posts_columns_by_name_and_type():
+    """Post mirrors schemas/posts.schema.json: the same columns in the same order, each of the declared
+    type and nullable exactly when the column is (a test, so any drift between the two fails here)."""
+    schema = load_schemas()["posts"]
+    fields = {name: f for name, f in Post.__dataclass_fields__.items() if name not in ENTITY_LISTS}
+    assert list(fields) == schema.field_names
+    for column in schema.fields:
+        annotation = fields[column["name"]].type.replace(" ", "")
+        python = PYTHON_TYPES[column["type"]]
+        required = column.get("constraints", {}).get("required") and column["name"] not in NAMED_BY_STEPS
+        assert annotation == (python if required else f"{python}|None"), column["name"]
+
+
+def test_side_table_rows_have_the_declared_columns():
+    from datetime import UTC, datetime
+
+    from corpus_tools.convert.tables import table_rows
+    from corpus_tools.core.records import Link, Mention, Reject
+
+    post = Post(channel="c", text="#a @user 🇷🇺 x.org", source_file="f", post_id="c/1",
+                published_at=datetime(2025, 4, 3, tzinfo=UTC), hashtags=[(0, "a")],
+                mentions=[Mention(3, "@user", username="user")], countries=[(9, "RU")],
+                links=[Link("x.org", offset=12)], reactions=[("👍", 2)])
+    rows = list(table_rows(post)) + list(table_rows(Reject("f", "line 1", "why", "raw")))
+    schemas = load_schemas()
+    assert sorted(table for table, _ in rows) == sorted(schemas)  # every table gets a row
+    for table, row in rows:
+        expected = schemas[table].field_names
+        assert set(row) >= set(expected) if table == "posts" else list(row) == expected, table

@@ -177,7 +177,7 @@ def test_counts_and_shares_parse_like_the_command_line():
     assert [parse_count(v) for v in ("12", "1_000", "100k", "2M")] == [12, 1000, 100000, 2000000]
     assert parse_share("2.5%", "--duplicates") == pytest.approx(0.025)
     for bad in ("", "ten", "1.5M", "-3", "0"):
-        with pytest.raises(UsageError, match="--posts"):
+        with pytest.raises(UsageError, match="^posts "):
             parse_count(bad)
 
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus_tools.cli import app
-from corpus_tools.readers.telegram_text import INTERFACE_STRINGS
+from corpus_tools.core.telegram import INTERFACE_STRINGS
 from corpus_tools.synth import plan_channels, synth
 from corpus_tools.synth.messages import Post, segments
 from corpus_tools.synth.posts import ChannelStream

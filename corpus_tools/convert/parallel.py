@@ -20,7 +20,6 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +29,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..core.progress import progress
-from ..core.records import Post
+from ..core.records import Reject, counted
 from ..core.schema import TableSchema, load_schemas
-from ..errors import DataError, InputError
+from ..errors import InputError
 from ..readers import reader_for
 from ..readers.base import ReaderOptions, Shard
 from ..readers.telethon_jsonl import no_objects
 from .parquet import COMPRESSION, ROW_GROUP_SIZE
+from .steps import pipeline_steps
 from .steps.base import chain
+from .steps.limits import too_many_rejects
+from .tables import write_tables
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting workers costs more than it saves
 PART_BYTES = 128 << 20  # smaller parts start the join sooner, but each brings its own seven files to write and join
@@ -67,19 +69,12 @@ def plan(summaries: list, options: ReaderOptions, workers: int) -> list[tuple[in
 
 def _work(task: _Task) -> dict[str, Any]:
     """Convert one part into tables of its own (run in a worker process)."""
-    from .run import pipeline_steps, write_tables
-
     reader = reader_for(task.summary.format, task.options)
     counts: Counter = Counter()
-
-    def records() -> Iterator:
-        for record in reader.read(task.summary.path, task.summary.source_file, task.shard):
-            counts["posts" if isinstance(record, Post) else "rejects"] += 1
-            yield record
-
+    records = counted(reader.read(task.summary.path, task.summary.source_file, task.shard), counts)
     steps = pipeline_steps(None, None)
     task.out.mkdir(parents=True)
-    tables = write_tables(chain(records(), steps), task.out, load_schemas(), show_progress=False)
+    tables = write_tables(chain(records, steps), task.out, load_schemas(), show_progress=False)
     return {"tables": tables, "steps": {step.name: dict(step.stats) for step in steps},
             "stats": reader.stats.get(task.summary.source_file, {}), **counts}
 
@@ -163,12 +158,11 @@ class _Joiner:
 
 
 def _limit_rejects(path: Path, limit: int | None) -> None:
-    """--max-rejects, checked on the joined rejects: the same message as a one-process run's."""
+    """``max_rejects``, checked on the joined rejects: the same message as a one-process run's."""
     rows = pq.ParquetFile(path).metadata.num_rows
     if limit is not None and rows > limit:
         latest = pq.read_table(path).slice(limit, 1).to_pylist()[0]
-        raise DataError(f"more than {limit} records rejected (--max-rejects); the latest: "
-                        f"{latest['source_file']} {latest['location']}: {latest['reason']}")
+        raise too_many_rejects(limit, Reject(**latest))
 
 
 def _account(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict]) -> None:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..core.records import Row
 from ..core.schema import TableSchema
 from ..errors import DataError
-from .tables import Row
 
 ROW_GROUP_SIZE = 16_384  # ~10 MB of posts: memory stays low, readers still scan fast
 COMPRESSION = "zstd"

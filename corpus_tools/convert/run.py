@@ -10,36 +10,29 @@ records was used, how many posts and rejects it gave, and what each step did.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.files import Staging, write_atomic
-from ..core.progress import progress
-from ..core.records import Post
-from ..core.schema import TableSchema, load_schemas
-from ..errors import UsageError
+from ..core.files import MANIFEST, Staging, sha256_file, write_atomic
+from ..core.records import Record, counted
+from ..core.schema import load_schemas
+from ..errors import option_error
 from ..readers import detect_format, reader_for
 from ..readers.base import ReaderOptions
 from ..readers.textfile import check_file
 from ..readers.timestamps import parse_zone
 from .parallel import convert_parallel
-from .parquet import TableWriter
 from .references import drop_dangling_replies
-from .steps.base import LimitRejects, Record, Step, chain
-from .steps.dating import InferDates, Period
-from .steps.entities import ExtractEntities
-from .steps.normalize import AssignPostIds, NormalizeText
-from .steps.replies import ResolveReplies
-from .tables import reject_row, side_rows
-
-MANIFEST = "manifest.json"
+from .steps import pipeline_steps
+from .steps.base import chain
+from .steps.dating import Period
+from .tables import write_tables
 
 
 @dataclass
@@ -82,14 +75,6 @@ class ConvertResult:
         return [f"{name}.parquet" for name in self.tables] + [MANIFEST]
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def source_names(paths: Sequence[Path]) -> list[str]:
     """Names of the inputs relative to their common folder: stable across machines, and distinct
     when several exports are all called result.json."""
@@ -100,41 +85,13 @@ def source_names(paths: Sequence[Path]) -> list[str]:
     return [p.relative_to(common).as_posix() for p in resolved]
 
 
-def pipeline_steps(period: Period | None, max_rejects: int | None) -> list[Step]:
-    return [LimitRejects(max_rejects), NormalizeText(), AssignPostIds(), InferDates(period), ResolveReplies(),
-            ExtractEntities()]
-
-
 def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator[Record]:
     for summary in summaries:
         reader = reader_for(summary.format, options)
-        for record in reader.read(summary.path, summary.source_file):
-            if isinstance(record, Post):
-                summary.posts += 1
-            else:
-                summary.rejects += 1
-            yield record
+        tally: Counter = Counter()
+        yield from counted(reader.read(summary.path, summary.source_file), tally)
+        summary.posts, summary.rejects = tally["posts"], tally["rejects"]
         summary.facts = reader.stats.get(summary.source_file, {})
-
-
-def write_tables(records: Iterator[Record], out_dir: Path, schemas: dict[str, TableSchema], *,
-                 show_progress: bool = True) -> dict[str, int]:
-    """Stream records into one Parquet file per declared table; return the row counts."""
-    writers = {name: TableWriter(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
-    try:
-        with progress("Converting", unit="records") if show_progress else nullcontext(lambda n: None) as advance:
-            for count, record in enumerate(records, start=1):
-                if isinstance(record, Post):
-                    writers["posts"].append(vars(record))  # the writer takes the declared columns
-                    for table, row in side_rows(record):
-                        writers[table].append(row)
-                else:
-                    writers["rejects"].append(reject_row(record))
-                if count % 1000 == 0:
-                    advance(1000)
-    finally:
-        counts = {name: writer.close() for name, writer in writers.items()}
-    return counts
 
 
 def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
@@ -148,9 +105,9 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
     """
     options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}))
     if max_rejects is not None and max_rejects < 0:
-        raise UsageError(f"--max-rejects {max_rejects}: must be 0 or more")
+        raise option_error("max_rejects", max_rejects, "must be 0 or more")
     if workers is not None and workers < 1:
-        raise UsageError(f"--workers {workers}: must be 1 or more")
+        raise option_error("workers", workers, "must be 1 or more")
     summaries = []
     for path, name in zip(inputs, source_names(inputs)):
         size = check_file(path)

@@ -1,19 +1,23 @@
-"""Turning records into table rows: which field of a post lands in which column of which table.
+"""Turning records into table rows, and writing them: which field of a post lands in which column of
+which table.
 
 The posts table takes its columns straight from the declared schema (a column is the Post field of
 the same name, so a post's ``vars()`` is its row); side tables get one row per entity, keyed by
-post_id and the entity's offset.
+post_id and the entity's offset; a reject is a row of the rejects table. ``write_tables`` streams
+records into one Parquet writer per declared table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
 
-from ..core.records import Post, Reject
+from ..core.progress import progress
+from ..core.records import Post, Record, Reject, Row
+from ..core.schema import TableSchema
+from .parquet import TableWriter
 from .steps.entities import country_name
-
-Row = dict[str, Any]
 
 
 def side_rows(post: Post) -> Iterator[tuple[str, Row]]:
@@ -37,3 +41,28 @@ def side_rows(post: Post) -> Iterator[tuple[str, Row]]:
 def reject_row(reject: Reject) -> Row:
     return {"source_file": reject.source_file, "location": reject.location,
             "reason": reject.reason, "raw": reject.raw}
+
+
+def table_rows(record: Record) -> Iterator[tuple[str, Row]]:
+    """(table, row) for every row a record gives: a post its row and its entities', a reject its own."""
+    if isinstance(record, Post):
+        yield "posts", vars(record)  # the writer takes the declared columns
+        yield from side_rows(record)
+    else:
+        yield "rejects", reject_row(record)
+
+
+def write_tables(records: Iterable[Record], out_dir: Path, schemas: dict[str, TableSchema], *,
+                 show_progress: bool = True) -> dict[str, int]:
+    """Stream records into one Parquet file per declared table; return the row counts."""
+    writers = {name: TableWriter(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
+    try:
+        with progress("Converting", unit="records") if show_progress else nullcontext(lambda n: None) as advance:
+            for count, record in enumerate(records, start=1):
+                for table, row in table_rows(record):
+                    writers[table].append(row)
+                if count % 1000 == 0:
+                    advance(1000)
+    finally:
+        counts = {name: writer.close() for name, writer in writers.items()}
+    return counts

@@ -5,6 +5,7 @@ half-written table set or package behind.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -41,6 +42,45 @@ class Staging:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+HASH_ALGORITHMS = ("md5", "sha1", "sha256", "sha512")  # those Data Package v2 names
+MANIFEST = "manifest.json"  # what convert writes beside the tables: the accounting of its inputs
+
+
+def file_digest(path: Path, algorithm: str = "sha256") -> str:
+    """The hex digest of a file's bytes, read in 1 MiB blocks (inputs run to gigabytes)."""
+    digest = hashlib.new(algorithm)
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return file_digest(path, "sha256")
+
+
+def hash_problem(path: Path, declared_hash: str, declared_bytes: int | None = None) -> str | None:
+    """How the file at ``path`` differs from the hash and size a descriptor declares for it, or None
+    when it matches. A hash is 'ALGORITHM:HEX', or bare hex for MD5 (Data Package v2). The size is
+    compared first: it costs nothing, and a file of the wrong size need not be read.
+
+    >>> import tempfile; f = Path(tempfile.mkdtemp()) / "a"; _ = f.write_bytes(b"x")
+    >>> hash_problem(f, "sha256:" + sha256_file(f), 1) is None, hash_problem(f, "sha256:00", 2)
+    (True, '1 bytes, declared 2')
+    """
+    algorithm, _, expected = declared_hash.rpartition(":")
+    algorithm = algorithm or "md5"
+    if algorithm not in HASH_ALGORITHMS:
+        return f"unknown hash algorithm {algorithm!r}"
+    size = path.stat().st_size
+    if declared_bytes is not None and size != declared_bytes:
+        return f"{size} bytes, declared {declared_bytes}"
+    actual = file_digest(path, algorithm)
+    if actual != expected.lower():
+        return f"{algorithm} {actual}, declared {expected}"
+    return None
 
 
 def _umask() -> int:

@@ -7,8 +7,12 @@ validation) is written once. A reader fills what its format has and leaves the r
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+Row = dict[str, Any]  # one row of a table: column name -> value
 
 
 @dataclass
@@ -30,16 +34,17 @@ class Mention:
     user_id: str | None = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Post:
-    """One post as it moves through the pipeline; the fields mirror ``schemas/posts.schema.json``."""
+    """One post as it moves through the pipeline. Its fields are the columns of
+    ``schemas/posts.schema.json``, in order, each of the declared type and nullable as declared (a test
+    holds them to it), then the entities that feed the side tables."""
 
+    post_id: str | None = None  # required in the table: convert's ids step names every post
     channel: str
-    text: str
-    source_file: str
-    post_id: str | None = None
     channel_id: str | None = None
     message_id: str | None = None
+    text: str
     published_at: datetime | None = None
     date_precision: str | None = None
     date_source: str | None = None
@@ -59,6 +64,7 @@ class Post:
     views: int | None = None
     forwards: int | None = None
     is_truncated: bool = False
+    source_file: str
     source_line_start: int | None = None
     source_line_end: int | None = None
     # Side-table entities. None means "not extracted yet": the entities step fills them from the
@@ -78,6 +84,16 @@ class Reject:
     location: str
     reason: str
     raw: str
+
+
+Record = Post | Reject
+
+
+def counted(records: Iterable[Record], counts: Counter) -> Iterator[Record]:
+    """Pass ``records`` on, counting them in ``counts`` as 'posts' and 'rejects'."""
+    for record in records:
+        counts["posts" if isinstance(record, Post) else "rejects"] += 1
+        yield record
 
 
 @dataclass

@@ -61,14 +61,27 @@ class TableSchema:
     def unique(self) -> list[str]:
         return [f["name"] for f in self.fields if f.get("constraints", {}).get("unique")]
 
-    @property
-    def primary_key(self) -> list[str]:
-        key = self.descriptor.get("primaryKey", [])
-        return [key] if isinstance(key, str) else list(key)
+    def field(self, name: str) -> dict[str, Any]:
+        """The declared field ``name`` (KeyError when the table has none)."""
+        for f in self.fields:
+            if f["name"] == name:
+                return f
+        raise KeyError(f"{self.name} declares no field {name!r}")
 
     @property
-    def foreign_keys(self) -> list[dict[str, Any]]:
-        return self.descriptor.get("foreignKeys", [])
+    def unique_keys(self) -> list[list[str]]:
+        """Every set of columns whose values no two rows may share: each unique field, and the
+        primary key (once, when it is not already a unique field)."""
+        keys = [[c] for c in self.unique]
+        return keys + ([self.primary_key] if self.primary_key and self.primary_key not in keys else [])
+
+    @property
+    def primary_key(self) -> list[str]:
+        return key_fields(self.descriptor.get("primaryKey"))
+
+    @property
+    def foreign_keys(self) -> list[ForeignKey]:
+        return foreign_keys(self.descriptor, self.name)
 
     @cached_property
     def arrow(self) -> pa.Schema:
@@ -83,6 +96,62 @@ class TableSchema:
             for f in self.fields
         ]
         return pa.schema(fields, metadata={"pandas": json.dumps(_pandas_metadata(self.fields))})
+
+
+def key_fields(value: str | list[str] | None) -> list[str]:
+    """A key's fields as a list: Table Schema writes a one-field key as a string or a list.
+
+    >>> key_fields("post_id"), key_fields(["post_id", "offset"]), key_fields(None)
+    (['post_id'], ['post_id', 'offset'], [])
+    """
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key, its field lists normalised: ``fields`` of this table refer to ``target_fields`` of
+    ``resource`` (this table itself when the descriptor names none)."""
+
+    fields: list[str]
+    resource: str
+    target_fields: list[str]
+
+
+def foreign_keys(schema: dict[str, Any], table: str) -> list[ForeignKey]:
+    """The foreign keys of a Table Schema descriptor (of ``table``), normalised.
+
+    >>> foreign_keys({"foreignKeys": [{"fields": "post_id", "reference": {"resource": "posts", "fields": "post_id"}}]}, "t")
+    [ForeignKey(fields=['post_id'], resource='posts', target_fields=['post_id'])]
+    """
+    return [ForeignKey(key_fields(key["fields"]), key["reference"].get("resource") or table,
+                       key_fields(key["reference"]["fields"])) for key in schema.get("foreignKeys", [])]
+
+
+def schema_differences(actual: pa.Schema, declared: pa.Schema, *, nullability: bool = False) -> list[str]:
+    """The declared columns a Parquet schema gets wrong (missing, of another type, or with
+    ``nullability`` of another nullability), or ['column order'] when only the order differs; [] when
+    it has the declared columns, in order, as declared.
+
+    Validation leaves nullability out: DuckDB, polars and Spark store every column as optional, and
+    whether a required column holds a null is a check of its own. Files corpus-tools wrote itself are
+    held to it: there a required column is a Parquet 'required' column, which cannot hold a null.
+
+    >>> declared = pa.schema([pa.field("a", pa.string(), nullable=False), ("b", pa.int64())])
+    >>> schema_differences(pa.schema([("a", pa.string()), ("b", pa.int32())]), declared)
+    ['b']
+    >>> schema_differences(pa.schema([("a", pa.string()), ("b", pa.int64())]), declared, nullability=True)
+    ['a']
+    """
+    def differs(f: pa.Field) -> bool:
+        if f.name not in actual.names:
+            return True
+        found = actual.field(f.name)
+        return found.type != f.type or (nullability and found.nullable != f.nullable)
+
+    wrong = [f.name for f in declared if differs(f)]
+    return wrong or ([] if actual.names == declared.names else ["column order"])
 
 
 # Table Schema type -> (pandas_type, numpy_type when required, numpy_type when nullable)

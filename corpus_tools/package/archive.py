@@ -16,7 +16,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from ..convert.run import MANIFEST
+from ..core.files import MANIFEST
 from . import card
 from .descriptor import DESCRIPTOR, PackageFiles
 from .release import CROISSANT

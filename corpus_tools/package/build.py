@@ -23,80 +23,29 @@ last, so a crash, a failed check or a refused version leaves the previous packag
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..convert.run import ConvertResult, convert_into
-from ..convert.steps.dating import Period
-from ..core.files import Staging, write_atomic
+from ..core.files import Staging
 from ..core.schema import load_schemas
-from ..errors import DataError, InputError, UsageError
-from ..validate.checks import check_tables
+from ..errors import DataError, InputError, UsageError, option_error
+from ..validate.source import check_tables
 from .archive import write_archive
+from .config import DatasetConfig, write_version
 from .descriptor import PackageFiles
 from .release import prepare_release, publish_release
 from .versioning.diff import PackageDiff
 from .versioning.semver import Level, Version
 
 if TYPE_CHECKING:
-    from ..validate.run import ValidationResult
+    from ..validate.results import ValidationResult
 
 REPORT, JUNIT, DATA_DOCS = "validation.json", "validation.junit.xml", "data-docs"
 REPORTS_STAGE = "reports"  # the staged reports' folder inside the staging folder
-
-
-@dataclass
-class DatasetConfig:
-    """dataset.toml, read and checked; paths resolved against the file's folder."""
-
-    root: Path
-    package: dict[str, Any]
-    inputs: list[dict[str, Any]]
-    format: str
-    channel: str | None
-    period: Period | None
-    data_dir: Path
-    descriptor_path: Path
-    reports_dir: Path
-
-    @classmethod
-    def load(cls, path: Path) -> DatasetConfig:
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise UsageError(f"{path}: no such file (build reads the dataset's config from it)") from None
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise UsageError(f"{path}: unreadable dataset config ({error})") from None
-        root = path.resolve().parent
-        package = raw.get("package", {})
-        missing = [k for k in ("name", "title", "description", "version", "licenses") if k not in package]
-        if missing:
-            raise UsageError(f"{path}: [package] lacks {', '.join(missing)}")
-        inputs = raw.get("inputs", [])
-        if not inputs or any("path" not in i for i in inputs):
-            raise UsageError(f"{path}: needs at least one [[inputs]] entry, each with a path")
-        options = raw.get("convert", {})
-        output = raw.get("output", {})
-        return cls(
-            root=root,
-            package=package,
-            inputs=[{**i, "path": root / i["path"]} for i in inputs],
-            format=options.get("format", "auto"),
-            channel=options.get("channel"),
-            period=Period.parse(options["period"]) if options.get("period") else None,
-            data_dir=root / output.get("data", "data"),
-            descriptor_path=root / output.get("descriptor", "datapackage.json"),
-            reports_dir=root / output.get("reports", "reports"),
-        )
-
-    def relative(self, path: Path) -> str:
-        """A path as the descriptor writes it: relative to the descriptor's folder, POSIX style."""
-        return path.resolve().relative_to(self.descriptor_path.parent.resolve()).as_posix()
 
 
 @dataclass
@@ -157,7 +106,7 @@ def _validate(config: DatasetConfig, staged: Path, *, allow_invalid: bool) -> tu
     if errors and not allow_invalid:
         _publish_reports(reports, config.reports_dir)
         raise DataError(f"validation failed at error severity: {', '.join(errors)} (see "
-                        f"{config.reports_dir / REPORT}; --allow-invalid publishes anyway)")
+                        f"{config.reports_dir / REPORT}; {{allow_invalid}} publishes anyway)", options=["allow_invalid"])
     record = {"passed": not errors, "allowInvalid": allow_invalid, "checks": len(result.results),
               "report": config.relative(config.reports_dir / REPORT), "failed": errors,
               "warnings": [r.spec.id for r in result.results if r.failed and not r.fails_at("error")],
@@ -242,23 +191,6 @@ class _Stopwatch:
         self._last = now
 
 
-def write_version(config_path: Path, version: str) -> None:
-    """Set ``version`` in the [package] table of dataset.toml, changing nothing else in the file
-    (comments and layout stay), so the next ``make build`` rebuilds the version just packaged."""
-    text = config_path.read_text(encoding="utf-8")
-    section = re.search(r"^\[package\][ \t]*$(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
-    line = re.compile(r'^(version[ \t]*=[ \t]*)"[^"\n]*"', re.MULTILINE)
-    if section is None or not line.search(section.group(1)):
-        raise UsageError(f"{config_path}: no version = \"...\" line in [package] to update; set it to {version} by hand")
-    body = line.sub(lambda m: f'{m.group(1)}"{version}"', section.group(1), count=1)
-    updated = text[:section.start(1)] + body + text[section.end(1):]
-    before, after = tomllib.loads(text), tomllib.loads(updated)
-    before["package"]["version"] = version
-    if before != after:  # the edit touched something else: refuse rather than corrupt the config
-        raise UsageError(f"{config_path}: could not update the version safely; set it to {version} by hand")
-    write_atomic(config_path, updated.encode("utf-8"))
-
-
 def package(directory: Path, *, version: str | None = None, bump: str | None = None, previous: Path | None = None,
             force: bool = False, archive: bool = False, allow_invalid: bool = False) -> BuildResult:
     """Publish a new version of the dataset in ``directory`` (which holds dataset.toml): ``version``
@@ -268,15 +200,15 @@ def package(directory: Path, *, version: str | None = None, bump: str | None = N
     Example: ``package(Path("."), bump="minor").descriptor["version"]`` -> ``'1.1.0'``
     """
     if (version is None) == (bump is None):
-        raise UsageError("give either --version X.Y.Z or --bump major|minor|patch")
+        raise UsageError("give either {version} X.Y.Z or {bump} major|minor|patch", options=["version", "bump"])
     config_path = directory / "dataset.toml"
     config = DatasetConfig.load(config_path)
     if bump is not None:
         if bump not in ("major", "minor", "patch"):
-            raise UsageError(f"--bump {bump!r}: expected major, minor or patch")
+            raise option_error("bump", repr(bump), "expected major, minor or patch")
         prior = _previous(previous, config.descriptor_path)
         if prior is None:
-            raise UsageError("no previous version to bump: give --version for the first release")
+            raise UsageError("no previous version to bump: give {version} for the first release", options=["version"])
         version = str(Version.parse(prior.descriptor.get("version", "")).bump(Level[bump.upper()]))
     result = build(config_path, version=str(Version.parse(version)), previous=previous, force=force,
                    allow_invalid=allow_invalid)

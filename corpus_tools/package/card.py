@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.schema import key_fields
 from ..errors import UsageError
 from .exports import NULL_MARKER, twin_table
 from .facts import Facts, calendar_bins
@@ -100,7 +101,7 @@ def _fields(descriptor: dict[str, Any]) -> list[str]:
     lines = ["## Fields", "", "From the declared Table Schemas (`schemas/`), which the descriptor carries.", ""]
     for resource in (r for r in descriptor["resources"] if twin_table(r["name"]) is None):
         schema = resource["schema"]
-        key = schema.get("primaryKey")
+        key = key_fields(schema.get("primaryKey"))
         lines += [f"### {resource['name']}", ""] + ([f"Primary key: `{', '.join(key)}`.", ""] if key else [])
         lines += ["| field | type | required | description |", "|---|---|---|---|"]
         for f in schema["fields"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..core.schema import foreign_keys, key_fields
 from .descriptor import declared_size
 from .exports import twin_table
 
@@ -46,15 +47,8 @@ def _references(table: str, schema: dict[str, Any]) -> dict[str, str]:
     """Single-column foreign keys into other tables: field -> '@id' of the referenced field. (A key
     into the table itself, posts.reply_to_post_id, is left out: mlcroissant cannot load a record
     set that references itself.)"""
-    found = {}
-    for key in schema.get("foreignKeys", []):
-        fields, target = key["fields"], key["reference"]
-        if target.get("resource") and target["resource"] != table and (isinstance(fields, str) or len(fields) == 1):
-            target_fields = target["fields"]
-            target_field = target_fields if isinstance(target_fields, str) else target_fields[0]
-            source_field = fields if isinstance(fields, str) else fields[0]
-            found[source_field] = f"{target.get('resource') or table}/{target_field}"
-    return found
+    return {key.fields[0]: f"{key.resource}/{key.target_fields[0]}" for key in foreign_keys(schema, table)
+            if key.resource != table and len(key.fields) == 1}
 
 
 def _record_set(resource: dict[str, Any], file_id: str) -> dict[str, Any]:
@@ -62,9 +56,9 @@ def _record_set(resource: dict[str, Any], file_id: str) -> dict[str, Any]:
     references = _references(table, schema)
     record_set = {"@type": "cr:RecordSet", "@id": table, "name": table, "description": resource.get("description", ""),
                   "field": [_field(table, spec, file_id, references) for spec in schema["fields"]]}
-    key = schema.get("primaryKey")
+    key = key_fields(schema.get("primaryKey"))
     if key:
-        record_set["key"] = [{"@id": f"{table}/{name}"} for name in ([key] if isinstance(key, str) else key)]
+        record_set["key"] = [{"@id": f"{table}/{name}"} for name in key]
     return record_set
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..convert.run import sha256_file
+from ..core.files import sha256_file
 from ..core.schema import TableSchema
 from ..errors import InputError
 

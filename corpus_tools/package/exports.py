@@ -39,7 +39,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from isal import igzip
 
-from ..convert.run import sha256_file
+from ..core.files import sha256_file
 from ..core.schema import TableSchema
 from ..errors import DataError
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..convert.run import sha256_file
+from ..core.files import hash_problem
 from ..errors import DataError, InputError
 from .descriptor import PackageFiles, declared_size
 
@@ -34,13 +34,8 @@ def _problem(files: PackageFiles, resource: dict) -> tuple[str, str] | None:
     path = files.locate(relative)
     if not path.is_file():
         return "missing", f"{relative}: missing"
-    actual = path.stat().st_size
-    if actual != size:
-        return "mismatch", f"{relative}: {actual} bytes, declared {size}"
-    digest = sha256_file(path)
-    if f"sha256:{digest}" != declared_hash:
-        return "mismatch", f"{relative}: sha256 {digest}, declared {declared_hash.removeprefix('sha256:')}"
-    return None
+    problem = hash_problem(path, declared_hash, size)
+    return ("mismatch", f"{relative}: {problem}") if problem else None
 
 
 def verify(descriptor: Path) -> VerifyResult:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from ..core.records import Post, Reject
+from .detect import Head
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ class Reader:
     def channel(self) -> str | None:
         return self.options.channel
 
+    @classmethod
+    def recognises(cls, head: Head, options: ReaderOptions) -> bool:
+        """Is a file with this head in this reader's format? (``--format auto`` asks each reader.)"""
+        return False
+
     def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         """Yield the posts of ``path`` (or of its ``shard``) in source order, and a Reject for each
         unusable record."""
@@ -97,28 +103,3 @@ class RecordReader(Reader):
     def _finish(self, source_file: str) -> None:
         usage = self._usage(source_file)
         self.stats[source_file]["record_usage"] = {k: usage.get(k, 0) for k in ("post", SERVICE, "rejected")}
-
-
-def strip_peer(value: object) -> str | None:
-    """A chat or user id without its kind prefix: 'channel1878264527' -> '1878264527'.
-
-    >>> strip_peer("channel1878264527"), strip_peer(42), strip_peer(None)
-    ('1878264527', '42', None)
-    """
-    if value is None or value == "":
-        return None
-    text = str(value)
-    for prefix in ("channel", "chat", "user", "peer"):
-        if text.startswith(prefix) and text[len(prefix):].lstrip("-").isdigit():
-            return text[len(prefix):]
-    return text
-
-
-def text_or_none(value: Any) -> str | None:
-    """A field's value as text, with absent and empty both None."""
-    return None if value is None or value == "" else str(value)
-
-
-def count_or_none(value: Any) -> int | None:
-    """A count (views, forwards) when the source gives a non-negative integer, else None."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

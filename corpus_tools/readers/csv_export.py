@@ -16,12 +16,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..convert.steps.normalize import native_post_id
 from ..core.records import Post, Reject
 from ..errors import InputError, UsageError
 from .base import BadRecord, ReaderOptions, RecordReader, Shard
+from .detect import Head
+from .mapping import media_type, message_number, set_reply
 from .textfile import check_file
-from .timestamps import BadTimestamp, from_iso, from_unix, set_published
+from .timestamps import BadTimestamp, from_instant, set_published
 
 # field -> column in 4CAT's Telegram CSV. An empty column name means "not in this export".
 FOURCAT_COLUMNS = {
@@ -32,17 +33,14 @@ FOURCAT_COLUMNS = {
     "forwards": "forwards", "reactions": "reactions", "media_type": "attachment_type",
 }
 REQUIRED_FIELDS = ("message_id", "text")
-# 4CAT attachment types -> the posts table's media_type vocabulary ('url' is a link preview, not media).
-_MEDIA = {"photo": "photo", "document": "document", "poll": "poll", "geo": "location", "geo_live": "location",
-          "venue": "location", "contact": "contact", "unsupported": "unsupported", "video": "video",
-          "game": "unknown", "invoice": "unknown", "url": None, "": None}
 
 
 def column_mapping(overrides: dict[str, str]) -> dict[str, str]:
     """The 4CAT mapping with the user's overrides; an unknown field is a UsageError."""
     unknown = sorted(set(overrides) - set(FOURCAT_COLUMNS))
     if unknown:
-        raise UsageError(f"--column: unknown field {unknown[0]!r}; fields are {', '.join(FOURCAT_COLUMNS)}")
+        raise UsageError(f"{{columns}}: unknown field {unknown[0]!r}; fields are {', '.join(FOURCAT_COLUMNS)}",
+                         options=["columns"])
     return {**FOURCAT_COLUMNS, **overrides}
 
 
@@ -50,6 +48,12 @@ class CsvReader(RecordReader):
     """Posts from a scraper's CSV export."""
 
     format_name = "csv"
+
+    @classmethod
+    def recognises(cls, head: Head, options: ReaderOptions) -> bool:
+        """A header row naming the mapping's id and text columns."""
+        header, mapping = head.csv_header(), column_mapping(options.columns)
+        return len(header) > 1 and all(mapping[field] in header for field in REQUIRED_FIELDS)
 
     def __init__(self, options: ReaderOptions | None = None) -> None:
         super().__init__(options)
@@ -79,7 +83,7 @@ class CsvReader(RecordReader):
             column = self.columns[name]
             if column not in header:
                 raise InputError(f"{path}: CSV header has no column {column!r} for {name}; "
-                                 f"map one with --column {name}=COLUMN")
+                                 f"map one with {{columns}} {name}=COLUMN", options=["columns"])
 
     def _row(self, header: list[str], row: list[str], source_file: str, line: int) -> Post | Reject:
         raw = ",".join(row)
@@ -98,34 +102,24 @@ class CsvReader(RecordReader):
     def _post(self, values: dict[str, str], source_file: str) -> Post:
         get = partial(self._value, values)
         channel = self.channel or get("channel") or "unknown"
-        message_id = get("message_id")
-        if message_id is None:
-            raise BadRecord("missing id")
-        message_id = message_id.removeprefix(f"{get('channel')}-")  # 4CAT writes CHAT-ID
-        media = _MEDIA.get(get("media_type") or "", "unknown")
+        message_id = message_number((get("message_id") or "").removeprefix(f"{get('channel')}-"))  # 4CAT: CHAT-ID
+        media = media_type(get("media_type"))
         post = Post(channel=channel, message_id=message_id, text=values.get(self.columns["text"], ""),
                     source_file=source_file, author=get("author"), author_id=get("author_id"),
                     forwarded_from=get("forwarded_from") or get("forwarded_from_id"),
-                    forwarded_from_id=get("forwarded_from_id"), reply_to_message_id=get("reply_to_message_id"),
+                    forwarded_from_id=get("forwarded_from_id"),
                     views=_number(get("views"), "views"), forwards=_number(get("forwards"), "forwards"),
                     reactions=repeated_reactions(get("reactions") or ""), media_type=media, has_media=media is not None)
+        set_reply(post, get("reply_to_message_id"))
         self._set_dates(post, get)
-        if post.reply_to_message_id:
-            post.reply_to_post_id = native_post_id(channel, post.reply_to_message_id)
-        post.post_id = native_post_id(channel, message_id)
         return post
 
     def _set_dates(self, post: Post, get: Any) -> None:
         instant = get("published_at")
-        set_published(post, instant=None if instant is None else _instant(instant), local=get("published_local"),
+        set_published(post, instant=None if instant is None else from_instant(instant), local=get("published_local"),
                       zone=self.options.tz)
         if get("edited_at") is not None:
-            post.edited_at = _instant(get("edited_at"))
-
-
-def _instant(value: str):
-    """Unix seconds, or ISO 8601 with an offset."""
-    return from_unix(value) if value.replace(".", "", 1).isdigit() else from_iso(value)
+            post.edited_at = from_instant(get("edited_at"))
 
 
 def _number(value: str | None, name: str) -> int | None:

@@ -17,20 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..convert.steps.normalize import native_post_id
 from ..core.records import Post, Reject
-from .base import SERVICE, BadRecord, ReaderOptions, count_or_none, strip_peer, text_or_none
+from .base import SERVICE, BadRecord, ReaderOptions
+from .mapping import count_or_none, media_type, message_number, reaction, set_reply, strip_peer, text_or_none
 from .spans import Span, attach, nfc_with_spans
 from .timestamps import BadTimestamp, from_local, from_unix, set_published
 
-# Telegram Desktop media_type -> the posts table's media_type vocabulary.
-_MEDIA_TYPES = {
-    "video_file": "video", "video_message": "video", "animation": "animation", "voice_message": "voice",
-    "audio_file": "audio", "sticker": "sticker",
-}
-# Keys whose presence means media of that kind, checked in order.
-_MEDIA_KEYS = [("photo", "photo"), ("poll", "poll"), ("location_information", "location"),
-               ("place_name", "location"), ("contact_information", "contact"), ("file", "document")]
+# Keys whose presence means media (of the kind ``mapping.media_type`` names), checked in order.
+_MEDIA_KEYS = ("photo", "poll", "location_information", "place_name", "contact_information", "file")
 
 
 @dataclass(frozen=True)
@@ -66,15 +60,13 @@ def location(message: Any, chat: Chat, index: int) -> str:
 
 
 def _post(message: dict[str, Any], *, chat: Chat, options: ReaderOptions, source_file: str) -> Post:
-    message_id = message.get("id")
-    if isinstance(message_id, bool) or not isinstance(message_id, (int, str)) or not str(message_id).lstrip("-").isdigit():
-        raise BadRecord("missing id" if message_id is None else f"id {message_id!r} is not a message number")
+    message_id = message_number(message.get("id"))
     text, spans = joined_text(message.get("text", ""))
     text, spans = nfc_with_spans(text, spans)
     post = Post(
         channel=(options.channel if chat.single else None) or chat.name,
         channel_id=chat.id,
-        message_id=str(message_id),
+        message_id=message_id,
         text=text,
         source_file=source_file,
         author=text_or_none(message.get("author")) or text_or_none(message.get("from")),
@@ -86,11 +78,10 @@ def _post(message: dict[str, Any], *, chat: Chat, options: ReaderOptions, source
         reactions=_reactions(message.get("reactions")),
     )
     _set_dates(post, message, options)
-    _set_reply(post, message, chat)
-    post.media_type = media_type(message)
+    set_reply(post, message.get("reply_to_message_id"), strip_peer(message.get("reply_to_peer_id")))
+    post.media_type = message_media(message)
     post.has_media = post.media_type is not None
     attach(post, spans)
-    post.post_id = native_post_id(chat.id, post.message_id or "")
     return post
 
 
@@ -133,43 +124,23 @@ def _set_dates(post: Post, message: dict[str, Any], options: ReaderOptions) -> N
         post.edited_at = from_local(message["edited"], options.tz)
 
 
-def _set_reply(post: Post, message: dict[str, Any], chat: Chat) -> None:
-    reply = message.get("reply_to_message_id")
-    if reply is None:
-        return
-    post.reply_to_message_id = str(reply)
-    other = strip_peer(message.get("reply_to_peer_id"))
-    post.reply_to_chat_id = other if other != chat.id else None
-    # A candidate: the converter keeps it only if that post is in the dataset.
-    post.reply_to_post_id = native_post_id(post.reply_to_chat_id or chat.id, post.reply_to_message_id)
-
-
-def media_type(message: dict[str, Any]) -> str | None:
-    """The kind of media a message carries, in the posts table's vocabulary, or None."""
-    if message.get("type") == "unsupported" or message.get("media_type") == "unsupported":
+def message_media(message: dict[str, Any]) -> str | None:
+    """The kind of media a message carries, in the posts table's vocabulary, or None: its
+    ``media_type`` when the vocabulary knows it, else the first media key it has."""
+    if message.get("type") == "unsupported":
         return "unsupported"
-    if message.get("media_type") in _MEDIA_TYPES:
-        return _MEDIA_TYPES[message["media_type"]]
-    for key, kind in _MEDIA_KEYS:
-        if message.get(key):
-            return kind
-    return "unknown" if message.get("media_type") else None
+    declared = media_type(message.get("media_type"))
+    if declared not in (None, "unknown"):
+        return declared
+    key = next((key for key in _MEDIA_KEYS if message.get(key)), None)
+    return media_type(key) if key else declared
 
 
 def _reactions(value: Any) -> list[tuple[str, int]]:
     """[(reaction, count)] from ``[{type, count, emoji | document_id}]``."""
-    found = []
-    for item in value or []:
-        if not isinstance(item, dict) or not isinstance(item.get("count"), int):
-            continue
-        kind = item.get("type")
-        if kind == "emoji" and item.get("emoji"):
-            found.append((str(item["emoji"]), item["count"]))
-        elif kind == "custom_emoji":
-            found.append((f"custom:{item.get('document_id', '')}", item["count"]))
-        elif kind == "paid":
-            found.append(("paid", item["count"]))
-    return found
+    found = (reaction(item.get("type"), count=item.get("count"), emoji=item.get("emoji"),
+                      document_id=item.get("document_id")) for item in value or [] if isinstance(item, dict))
+    return [item for item in found if item is not None]
 
 
 def _raw(message: Any) -> str:

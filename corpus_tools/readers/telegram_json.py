@@ -18,7 +18,8 @@ from typing import Any, BinaryIO
 
 from ..core.records import Post, Reject
 from ..errors import InputError
-from .base import RecordReader, Shard
+from .base import ReaderOptions, RecordReader, Shard
+from .detect import Head, content_kind
 from .shards import ByteRange, message_shards
 from .telegram_desktop import Chat, convert_message
 from .textfile import check_file, read_head
@@ -32,11 +33,15 @@ class TelegramJsonReader(RecordReader):
 
     format_name = "telegram-json"
 
+    @classmethod
+    def recognises(cls, head: Head, options: ReaderOptions) -> bool:
+        return head.kind == "json-object"
+
     def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         import ijson
 
         check_file(path)
-        if not read_head(path, 4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        if content_kind(read_head(path, 4096)) != "json-object":
             raise InputError(f"{path}: not a JSON object, so not a Telegram Desktop export")
         self._usage(source_file)
         count = 0

@@ -28,18 +28,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..convert.steps.entities import LOST_LINK_LABELS
 from ..core.records import LineUsage, Post, Reject
+from ..core.telegram import (
+    CONTENT_WITHHELD,
+    ELLIPSIS,
+    FORWARD_PREFIX,
+    INTERFACE_STRINGS,
+    LOST_LINK_LABELS,
+    MEDIA_UNSUPPORTED,
+    VIEW_IN_TELEGRAM,
+)
 from ..errors import InputError
-from .base import Reader, Shard
+from .base import Reader, ReaderOptions, Shard
+from .detect import Head, content_kind
 from .textfile import read_text
 
-MEDIA_UNSUPPORTED = "This media is not supported in your browser"
-CONTENT_WITHHELD = "Please open Telegram to view this post"
-VIEW_IN_TELEGRAM = "VIEW IN TELEGRAM"
-INTERFACE_STRINGS = (MEDIA_UNSUPPORTED, CONTENT_WITHHELD, VIEW_IN_TELEGRAM)
-FORWARD_PREFIX = "Forwarded from "
-ELLIPSIS = "…"
 # Lines too common to mark where a second rendering starts: section dividers, the channel's own
 # ellipsis and link labels recur inside one rendering.
 _NOT_ANCHORS = {"***", "<...>", *LOST_LINK_LABELS}
@@ -302,9 +305,15 @@ class TelegramTextReader(Reader):
 
     format_name = "telegram-text"
 
+    @classmethod
+    def recognises(cls, head: Head, options: ReaderOptions) -> bool:
+        """Any other text: a dump has no header to tell it by (its reader checks for the two renderings)."""
+        return head.kind == "text"
+
     def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         if not self.channel:
-            raise InputError(f"{path}: telegram-text dumps do not name their channel; pass --channel")
+            raise InputError(f"{path}: telegram-text dumps do not name their channel; pass {{channel}}",
+                             options=["channel"])
         text = read_text(path)
         _refuse_other_formats(path, text)
         lines = text.split("\n")
@@ -378,12 +387,12 @@ def _lines_location(first: int, last: int) -> str:
     return f"line {first}" if first == last else f"lines {first}-{last}"
 
 
+_LOOKS_LIKE = {"json-object": "JSON (a Telegram Desktop export?)", "json-array": "JSON (a Telegram Desktop export?)",
+               "html": "HTML (a saved page or an HTML export)", "xml": "XML"}
+
+
 def _refuse_other_formats(path: Path, text: str) -> None:
     """Name the format of a file that is plainly not a dump, rather than misparse it."""
-    head = text.lstrip()[:200].lower()
-    if head.startswith(("{", "[")):
-        raise InputError(f"{path}: looks like JSON (a Telegram Desktop export?), not a telegram-text dump")
-    if head.startswith(("<!doctype html", "<html")):
-        raise InputError(f"{path}: looks like HTML (a saved page or an HTML export), not a telegram-text dump")
-    if head.startswith("<?xml"):
-        raise InputError(f"{path}: looks like XML, not a telegram-text dump")
+    kind = content_kind(text[:200].encode())
+    if kind in _LOOKS_LIKE:
+        raise InputError(f"{path}: looks like {_LOOKS_LIKE[kind]}, not a telegram-text dump")

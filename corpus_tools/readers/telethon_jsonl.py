@@ -15,25 +15,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..convert.steps.normalize import native_post_id
 from ..core.records import Post, Reject
 from ..errors import InputError
-from .base import SERVICE, BadRecord, RecordReader, Shard, count_or_none, strip_peer, text_or_none
+from .base import SERVICE, BadRecord, ReaderOptions, RecordReader, Shard
+from .detect import Head
+from .mapping import count_or_none, media_type, message_number, reaction, set_reply, strip_peer, text_or_none
 from .shards import ByteRange, line_shards
 from .spans import Span, attach, nfc_with_spans, utf16_offsets
 from .textfile import check_file
-from .timestamps import BadTimestamp, from_iso, from_unix
+from .timestamps import BadTimestamp, from_instant
 
 _ENTITY_KINDS = {
     "MessageEntityHashtag": "hashtag", "MessageEntityMention": "mention", "MessageEntityMentionName": "mention_name",
     "InputMessageEntityMentionName": "mention_name", "MessageEntityUrl": "url", "MessageEntityTextUrl": "text_link",
 }
-_MEDIA = {
-    "MessageMediaPhoto": "photo", "MessageMediaPoll": "poll", "MessageMediaGeo": "location",
-    "MessageMediaGeoLive": "location", "MessageMediaVenue": "location", "MessageMediaContact": "contact",
-    "MessageMediaUnsupported": "unsupported",
-}
-_NOT_MEDIA = {None, "MessageMediaEmpty", "MessageMediaWebPage"}  # a link preview is not the post's media
+# Document attributes that say what kind of document (sticker, GIF, video, voice or music) it is.
+_DOCUMENT_KINDS = (("DocumentAttributeSticker", "sticker"), ("DocumentAttributeAnimated", "animation"),
+                   ("DocumentAttributeVideo", "video"), ("DocumentAttributeAudio", "audio"))
 
 
 def no_objects(path: Path) -> str:
@@ -44,6 +42,12 @@ class TelethonJsonlReader(RecordReader):
     """Posts from a JSON-lines dump of Telethon messages."""
 
     format_name = "telethon-jsonl"
+
+    @classmethod
+    def recognises(cls, head: Head, options: ReaderOptions) -> bool:
+        """A whole Telethon message on the first line (a Desktop export's first line is just '{')."""
+        record = head.json_first_line()
+        return isinstance(record, dict) and (str(record.get("_", "")).startswith("Message") or "peer_id" in record)
 
     def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         check_file(path)
@@ -90,9 +94,7 @@ class TelethonJsonlReader(RecordReader):
             return Reject(source_file, location, str(problem), text), True
 
     def _post(self, record: dict[str, Any], source_file: str, number: int) -> Post:
-        message_id = record.get("id")
-        if isinstance(message_id, bool) or not isinstance(message_id, int):
-            raise BadRecord("missing id" if message_id is None else f"id {message_id!r} is not a message number")
+        message_id = message_number(record.get("id"))
         chat_id = _peer_id(record.get("peer_id"))
         text = record.get("message")
         if text is None:
@@ -102,7 +104,7 @@ class TelethonJsonlReader(RecordReader):
         text, spans = nfc_with_spans(text, _spans(text, record.get("entities")))
         post = Post(
             channel=self.channel or (f"channel{chat_id}" if chat_id else "unknown"),
-            channel_id=chat_id, message_id=str(message_id), text=text, source_file=source_file,
+            channel_id=chat_id, message_id=message_id, text=text, source_file=source_file,
             published_at=_instant(record.get("date"), "date"), date_precision="second", date_source="platform",
             author=text_or_none(record.get("post_author")), author_id=_peer_ref(record.get("from_id")),
             views=count_or_none(record.get("views")), forwards=count_or_none(record.get("forwards")),
@@ -111,10 +113,11 @@ class TelethonJsonlReader(RecordReader):
         if record.get("edit_date"):
             post.edited_at = _instant(record["edit_date"], "edit_date")
         _set_forward(post, record.get("fwd_from"))
-        _set_reply(post, record.get("reply_to"), chat_id)
+        reply = record.get("reply_to")
+        if isinstance(reply, dict):
+            set_reply(post, reply.get("reply_to_msg_id"), _peer_id(reply.get("reply_to_peer_id")))
         post.has_media = post.media_type is not None
         attach(post, spans)
-        post.post_id = native_post_id(chat_id or post.channel, post.message_id or "")
         return post
 
 
@@ -136,7 +139,7 @@ def _spans(text: str, entities: Any) -> list[Span]:
 def _instant(value: Any, name: str):
     if value is None:
         raise BadRecord(f"no {name}")
-    return from_unix(value) if isinstance(value, (int, float)) else from_iso(value)
+    return from_instant(value)
 
 
 def _peer_id(peer: Any) -> str | None:
@@ -166,53 +169,29 @@ def _set_forward(post: Post, header: Any) -> None:
     post.forwarded_from = text_or_none(header.get("from_name")) or post.forwarded_from_id or "unknown"
 
 
-def _set_reply(post: Post, header: Any, chat_id: str | None) -> None:
-    if not isinstance(header, dict) or header.get("reply_to_msg_id") is None:
-        return
-    post.reply_to_message_id = str(header["reply_to_msg_id"])
-    other = _peer_id(header.get("reply_to_peer_id"))
-    post.reply_to_chat_id = other if other != chat_id else None
-    post.reply_to_post_id = native_post_id(post.reply_to_chat_id or chat_id or post.channel, post.reply_to_message_id)
-
-
 def _media(media: Any) -> str | None:
     kind = media.get("_") if isinstance(media, dict) else None
-    if kind in _NOT_MEDIA:
-        return None
     if kind == "MessageMediaDocument":
-        return _document_kind(media.get("document"))
-    return _MEDIA.get(kind, "unknown")
+        return document_kind(media.get("document"))
+    return media_type(kind)
 
 
-def _document_kind(document: Any) -> str:
+def document_kind(document: Any) -> str:
+    """What a Telethon document is, from its attributes: sticker, animation, video, voice, audio or document."""
     attributes = document.get("attributes", []) if isinstance(document, dict) else []
     names = {a.get("_"): a for a in attributes if isinstance(a, dict)}
-    if "DocumentAttributeSticker" in names:
-        return "sticker"
-    if "DocumentAttributeAnimated" in names:
-        return "animation"
-    if "DocumentAttributeVideo" in names:
-        return "video"
-    if "DocumentAttributeAudio" in names:
-        return "voice" if names["DocumentAttributeAudio"].get("voice") else "audio"
-    return "document"
+    kind = next((kind for attribute, kind in _DOCUMENT_KINDS if attribute in names), "document")
+    return "voice" if kind == "audio" and names["DocumentAttributeAudio"].get("voice") else kind
 
 
 def _reactions(value: Any) -> list[tuple[str, int]]:
-    found = []
     results = value.get("results", []) if isinstance(value, dict) else []
+    found = []
     for item in results:
-        reaction = item.get("reaction") if isinstance(item, dict) else None
-        count = item.get("count") if isinstance(item, dict) else None
-        if not isinstance(reaction, dict) or not isinstance(count, int):
-            continue
-        kind = reaction.get("_")
-        if kind == "ReactionEmoji" and reaction.get("emoticon"):
-            found.append((reaction["emoticon"], count))
-        elif kind == "ReactionCustomEmoji":
-            found.append((f"custom:{reaction.get('document_id', '')}", count))
-        elif kind == "ReactionPaid":
-            found.append(("paid", count))
-    return found
+        emoji = item.get("reaction") if isinstance(item, dict) else None
+        if isinstance(emoji, dict):
+            found.append(reaction(emoji.get("_"), count=item.get("count"), emoji=emoji.get("emoticon"),
+                                  document_id=emoji.get("document_id")))
+    return [item for item in found if item is not None]
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core.records import Post
-from ..errors import UsageError
+from ..errors import option_error
 
 
 class BadTimestamp(ValueError):
@@ -20,7 +20,7 @@ class BadTimestamp(ValueError):
 
 
 def parse_zone(name: str | None) -> ZoneInfo | None:
-    """The zone named by ``--tz`` (an IANA name such as 'Europe/Moscow'), or None.
+    """The zone named by ``tz`` (an IANA name such as 'Europe/Moscow'), or None.
 
     >>> parse_zone("Asia/Shanghai").key
     'Asia/Shanghai'
@@ -30,7 +30,7 @@ def parse_zone(name: str | None) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"--tz {name!r}: not a time zone name (use an IANA name like Europe/Moscow)") from None
+        raise option_error("tz", repr(name), "not a time zone name (use an IANA name like Europe/Moscow)") from None
 
 
 def from_unix(value: object) -> datetime:
@@ -58,6 +58,20 @@ def from_iso(value: object) -> datetime:
     if moment.tzinfo is None:
         raise BadTimestamp(f"time {value!r} has no UTC offset")
     return moment.astimezone(UTC)
+
+
+def from_instant(value: object) -> datetime:
+    """An instant as sources write it: Unix seconds (a number or a string of digits) or ISO 8601 with
+    an offset -> UTC.
+
+    >>> from_instant(1689611059) == from_instant("1689611059") == from_instant("2023-07-17T16:24:19+00:00")
+    True
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return from_unix(value)
+    if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+        return from_unix(value)
+    return from_iso(value)
 
 
 def from_local(value: object, zone: ZoneInfo) -> datetime:

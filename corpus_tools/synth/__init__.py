@@ -19,8 +19,8 @@ from typing import Any
 
 from ..core.files import Staging
 from ..core.progress import progress
+from ..core.telegram import ELLIPSIS, FORWARD_PREFIX, INTERFACE_STRINGS
 from ..errors import UsageError
-from ..readers.telegram_text import FORWARD_PREFIX, INTERFACE_STRINGS
 from .messages import SEGMENT_POSTS, Channel, segments
 from .run import Job, write_corpus
 from .telegram_json import TelegramJsonWriter
@@ -48,7 +48,7 @@ class SynthResult:
     truth: dict[str, Any]
 
 
-def parse_count(value: int | str, option: str = "--posts") -> int:
+def parse_count(value: int | str, option: str = "posts") -> int:
     """A positive count: '1000', '1_000', '100k', '1M' (k = 1,000, M = 1,000,000).
 
     >>> parse_count("100k"), parse_count("1M"), parse_count(7)
@@ -56,26 +56,26 @@ def parse_count(value: int | str, option: str = "--posts") -> int:
     """
     match = re.fullmatch(r"\s*(\d[\d_]*)\s*([kKmM]?)\s*", str(value))
     if not match:
-        raise UsageError(f"{option} expects a whole number such as 1000, 100k or 1M, not {value!r}")
+        raise UsageError(f"{{{option}}} expects a whole number such as 1000, 100k or 1M, not {value!r}", options=[option])
     number = int(match.group(1).replace("_", "")) * {"": 1, "k": 1000, "m": 1000000}[match.group(2).lower()]
     if number < 1:
-        raise UsageError(f"{option} must be at least 1")
+        raise UsageError(f"{{{option}}} must be at least 1", options=[option])
     return number
 
 
 def parse_share(value: float | str, option: str) -> float:
     """A share of posts, 0 to 0.5: '0.02' or '2%'.
 
-    >>> parse_share("2%", "--duplicates"), parse_share(0.1, "--duplicates")
+    >>> parse_share("2%", "duplicates"), parse_share(0.1, "duplicates")
     (0.02, 0.1)
     """
     text = str(value).strip()
     try:
         share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
-        raise UsageError(f"{option} expects a share such as 0.02 or 2%, not {value!r}") from None
+        raise UsageError(f"{{{option}}} expects a share such as 0.02 or 2%, not {value!r}", options=[option]) from None
     if not 0 <= share <= 0.5:
-        raise UsageError(f"{option} must be between 0 and 0.5, not {value!r}")
+        raise UsageError(f"{{{option}}} must be between 0 and 0.5, not {value!r}", options=[option])
     return share
 
 
@@ -95,7 +95,7 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
     channel = DEFAULT_TITLE if channel is None else channel
     options = _options(out, posts=posts, format=format, seed=seed, channels=channels, channel=channel,
                        duplicates=duplicates, near_duplicates=near_duplicates)
-    n_workers = parse_count(workers, "--workers") if workers is not None else os.cpu_count() or 1
+    n_workers = parse_count(workers, "workers") if workers is not None else os.cpu_count() or 1
     segment_posts = parse_count(segment_posts, "segment_posts")
     assert out is not None and format is not None  # _options refused them missing
     plan = plan_channels(options["posts"], options["channels"], seed=options["seed"], title=channel)
@@ -119,25 +119,27 @@ def _options(out: Path | None, *, posts: int | str | None, format: str | None, s
              channels: int | str, channel: str, duplicates: float | str,
              near_duplicates: float | str) -> dict[str, Any]:
     """Check every option before anything is written; the truth file records the result."""
-    for value, name in ((out, "--out"), (posts, "--posts"), (format, "--format")):
+    for value, name in ((out, "out"), (posts, "posts"), (format, "format")):
         if value is None:
-            raise UsageError(f"{name} is required")
+            raise UsageError(f"{{{name}}} is required", options=[name])
     if format not in WRITERS:
         raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     if out is not None and out.is_dir():
-        raise UsageError(f"{out} is a directory; --out names the file to write")
+        raise UsageError(f"{out} is a directory; {{out}} names the file to write", options=["out"])
     if not re.fullmatch(r"\s*\d+\s*", str(seed)):
-        raise UsageError(f"--seed expects a whole number, not {seed!r}")
+        raise UsageError(f"{{seed}} expects a whole number, not {seed!r}", options=["seed"])
     count = parse_count(posts or 0)
-    n_channels = parse_count(channels, "--channels")
+    n_channels = parse_count(channels, "channels")
     if n_channels > count:
-        raise UsageError(f"--channels ({n_channels}) cannot exceed --posts ({count}): each channel needs a post")
+        raise UsageError(f"{{channels}} ({n_channels}) cannot exceed {{posts}} ({count}): each channel needs a post",
+                         options=["channels", "posts"])
     if format == TelegramTextWriter.format_name and n_channels > 1:
-        raise UsageError("a telegram-text dump shows one channel; use --channels 1")
+        raise UsageError("a telegram-text dump shows one channel; use {channels} 1", options=["channels"])
     _check_title(channel)
-    exact, near = parse_share(duplicates, "--duplicates"), parse_share(near_duplicates, "--near-duplicates")
+    exact, near = parse_share(duplicates, "duplicates"), parse_share(near_duplicates, "near_duplicates")
     if exact + near > 0.5:
-        raise UsageError("--duplicates and --near-duplicates together must not exceed 0.5")
+        raise UsageError("{duplicates} and {near_duplicates} together must not exceed 0.5",
+                         options=["duplicates", "near_duplicates"])
     return {"posts": count, "seed": int(seed), "channels": n_channels, "channel": channel,
             "duplicates": exact, "near_duplicates": near}
 
@@ -145,10 +147,10 @@ def _options(out: Path | None, *, posts: int | str | None, format: str | None, s
 def _check_title(title: str) -> None:
     """A title a text dump's reply quotes show unambiguously: one line of 1-60 characters, no
     surrounding spaces, not ending in punctuation, not an interface string or forward header."""
-    if (not 0 < len(title) <= 60 or "\n" in title or title.strip() != title or title[-1] in ".,;:!?…"
+    if (not 0 < len(title) <= 60 or "\n" in title or title.strip() != title or title[-1] in ".,;:!?" + ELLIPSIS
             or title.startswith(FORWARD_PREFIX) or title in INTERFACE_STRINGS):
-        raise UsageError(f"--channel {title!r}: a title of 1-60 characters on one line, not ending in "
-                         "punctuation, and not one of the web preview's own lines")
+        raise UsageError(f"{{channel}} {title!r}: a title of 1-60 characters on one line, not ending in "
+                         "punctuation, and not one of the web preview's own lines", options=["channel"])
 
 
 def plan_channels(posts: int, count: int, *, seed: int, title: str) -> list[Channel]:

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..readers.telegram_text import CONTENT_WITHHELD, FORWARD_PREFIX, MEDIA_UNSUPPORTED, VIEW_IN_TELEGRAM
+from ..core.telegram import CONTENT_WITHHELD, ELLIPSIS, FORWARD_PREFIX, MEDIA_UNSUPPORTED, VIEW_IN_TELEGRAM
 from .messages import Channel, Message, Post, Ref
 from .text import QUOTE
 from .writer import FormatWriter, View
-
-ELLIPSIS = "…"
 
 
 class TelegramTextWriter(FormatWriter):

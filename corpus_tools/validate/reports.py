@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.etree import ElementTree
 
 from .. import __version__
 from ..core.files import write_atomic
 from .base import FAILED, PASSED, SKIPPED, CheckResult
-
-if TYPE_CHECKING:
-    from .run import ValidationResult
+from .results import ValidationResult
 
 FORMAT_VERSION = 1
 

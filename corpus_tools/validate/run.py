@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,38 +20,13 @@ from ..core.schema import load_schemas
 from ..errors import UsageError
 from . import reports
 from .base import SKIPPED, CheckResult, Spec, Store
-from .config import Config, load_config
+from .config import load_config
+from .results import ValidationResult
 from .source import Dataset, check_hash, check_schema, file_specs, open_dataset
 from .suites import families
 from .textscan import text_batches
 
 FAIL_ON = ("error", "warning")
-
-
-@dataclass
-class ValidationResult:
-    """Every check's result, in report order, and what the run found besides."""
-
-    dataset: str
-    coverage: str | None
-    config: Config
-    fail_on: str
-    results: list[CheckResult]
-    statistics: dict[str, Any]
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; never in a report
-
-    @property
-    def failing(self) -> list[CheckResult]:
-        """The results that fail the run at ``fail_on``."""
-        return [r for r in self.results if r.fails_at(self.fail_on)]
-
-    @property
-    def passed(self) -> bool:
-        return not self.failing
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.passed else 1
 
 
 def _id_columns(schema) -> list[str]:
@@ -165,7 +139,7 @@ def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", 
     Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
     """
     if fail_on not in FAIL_ON:
-        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+        raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
     settings, schemas, timer = load_config(config), load_schemas(), _Timer()
     started = time.perf_counter()
     dataset = open_dataset(path, schemas, label=label)

@@ -19,7 +19,6 @@ anything else reads a table:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -27,14 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..core.schema import TableSchema
-from ..errors import InputError
+from ..core.files import MANIFEST, hash_problem
+from ..core.schema import TableSchema, schema_differences
+from ..errors import DataError, InputError
 from .base import FAILED, PASSED, SKIPPED, CheckResult, Spec
-
-MANIFEST = "manifest.json"
-_ALGORITHMS = {"md5", "sha1", "sha256", "sha512"}
 
 
 @dataclass(frozen=True)
@@ -150,37 +148,66 @@ def file_specs(schemas: dict[str, TableSchema]) -> list[Spec]:
     return specs
 
 
-def _digest(path: Path, algorithm: str) -> str:
-    digest = hashlib.new(algorithm)
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def check_hash(spec: Spec, table: TableFile) -> CheckResult:
     if table.hash is None:
         return CheckResult(spec, SKIPPED, "no hash declared")
-    algorithm, _, expected = table.hash.rpartition(":")
-    algorithm = algorithm or "md5"  # Data Package: a hash without a prefix is MD5
-    if algorithm not in _ALGORITHMS:
-        return CheckResult(spec, FAILED, f"{table.name}: unknown hash algorithm {algorithm!r}")
-    actual = _digest(table.path, algorithm)
-    size = table.path.stat().st_size
-    if actual != expected.lower():
-        return CheckResult(spec, FAILED, f"{table.path.name}: {algorithm} is {actual}, the descriptor says {expected}")
-    if table.bytes is not None and table.bytes != size:
-        return CheckResult(spec, FAILED, f"{table.path.name}: {size} bytes, the descriptor says {table.bytes}")
-    return CheckResult(spec, PASSED, f"{algorithm} matches")
+    problem = hash_problem(table.path, table.hash, table.bytes)
+    if problem:
+        return CheckResult(spec, FAILED, f"{table.path.name}: {problem}")
+    return CheckResult(spec, PASSED, f"{table.hash.rpartition(':')[0] or 'md5'} matches")
+
+
+def schema_problem(path: Path, schema: TableSchema, *, nullability: bool = False) -> str | None:
+    """How the Parquet file at ``path`` differs from the declared columns and types (and
+    ``nullability``: see ``schema_differences``), or None."""
+    actual = pq.read_schema(path)
+    differing = schema_differences(actual, schema.arrow, nullability=nullability)
+    if not differing:
+        return None
+    found = ", ".join(f"{n}: {t}" for n, t in zip(actual.names, actual.types))
+    return f"{path.name}: differs from the declared schema in {', '.join(differing)} (found {found})"
 
 
 def check_schema(spec: Spec, table: TableFile) -> CheckResult:
-    actual = pq.read_schema(table.path)
-    declared = table.schema.arrow
-    if actual.names == declared.names and actual.types == declared.types:
-        return CheckResult(spec, PASSED, "columns and types as declared")
-    found = ", ".join(f"{n}: {t}" for n, t in zip(actual.names, actual.types))
-    differing = [f.name for f in declared if f.name not in actual.names
-                 or actual.field(f.name).type != f.type] or ["column order"]
-    return CheckResult(spec, FAILED, f"{table.path.name}: differs from the declared schema in {', '.join(differing)} "
-                                     f"(found {found})")
+    problem = schema_problem(table.path, table.schema)
+    return CheckResult(spec, FAILED, problem) if problem else CheckResult(spec, PASSED, "columns and types as declared")
+
+
+def _duplicates(table: pa.Table, columns: list[str]) -> int:
+    """How many rows repeat an earlier row's values in ``columns`` (nulls are not compared)."""
+    if table.num_rows == 0:
+        return 0
+    if len(columns) == 1:
+        column = table.column(columns[0]).drop_null()
+        return len(column) - pc.count_distinct(column).as_py()
+    grouped = table.select(columns).drop_null().group_by(columns).aggregate([])
+    return table.select(columns).drop_null().num_rows - grouped.num_rows
+
+
+def table_problems(path: Path, schema: TableSchema) -> list[str]:
+    """What no table that ``build`` publishes may have, as messages naming the file: columns,
+    types or nullability other than declared, or a repeated value of a unique key. (A required field
+    is a non-nullable Arrow field, stored as a Parquet 'required' column that cannot hold a null, so
+    the schema comparison covers the required fields.) Only the key columns are read."""
+    if not path.is_file():
+        return [f"{path.name}: missing"]
+    try:
+        problem = schema_problem(path, schema, nullability=True)
+    except (OSError, pa.ArrowException) as error:
+        return [f"{path.name}: not a readable Parquet file ({error})"]
+    if problem:
+        return [problem]
+    problems = []
+    for key in schema.unique_keys:
+        repeated = _duplicates(pq.read_table(path, columns=key), key)
+        if repeated:
+            problems.append(f"{path.name}: {repeated} duplicate value(s) in {'/'.join(key)}, which must be unique")
+    return problems
+
+
+def check_tables(directory: Path, schemas: dict[str, TableSchema]) -> None:
+    """The checks ``build`` runs before it validates: raise DataError listing every problem of
+    ``table_problems`` in the tables of ``directory``, or return when all conform."""
+    problems = [p for name, schema in schemas.items() for p in table_problems(directory / f"{name}.parquet", schema)]
+    if problems:
+        raise DataError("check failed: " + "; ".join(problems))

@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..readers.telegram_text import INTERFACE_STRINGS
+from ..core.telegram import INTERFACE_STRINGS
 
 # numba's OpenMP threading layer took 8 ms to start each parallel loop on this machine (its workqueue
 # layer: 0.04 ms), longer than scanning a small batch. The checks call numba from one thread only,

@@ -1,1 +1,22 @@
-"""The pipeline steps, one module each, in the order posts pass through them (see ``pipeline_steps``)."""
+"""The pipeline steps, one module each, in the order posts pass through them (``pipeline_steps``):
+
+    LimitRejects -> NormalizeText -> AssignPostIds -> InferDates -> ResolveReplies -> ExtractEntities
+
+Each step is a ``base.Step``: records in, records out, with its own counts.
+"""
+
+from __future__ import annotations
+
+from .base import Step
+from .dating import InferDates, Period
+from .entities import ExtractEntities
+from .ids import AssignPostIds
+from .limits import LimitRejects
+from .normalize import NormalizeText
+from .replies import ResolveReplies
+
+
+def pipeline_steps(period: Period | None, max_rejects: int | None) -> list[Step]:
+    """The steps every post of a conversion passes through, in order."""
+    return [LimitRejects(max_rejects), NormalizeText(), AssignPostIds(), InferDates(period), ResolveReplies(),
+            ExtractEntities()]

@@ -13,10 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from ...core.records import Post, Reject
-from ...errors import DataError
-
-Record = Post | Reject
+from ...core.records import Post, Record, Reject
 
 
 class Step:
@@ -53,23 +50,3 @@ def chain(records: Iterable[Record], steps: list[Step]) -> Iterator[Record]:
             for step in steps:
                 step.reject(record)
         yield record
-
-
-class LimitRejects(Step):
-    """Fail the run once more than ``limit`` records have been rejected (``--max-rejects``): past a
-    point, rejects mean the input is not what the user thinks it is."""
-
-    name = "limit_rejects"
-    counts_posts = False
-
-    def __init__(self, limit: int | None) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def reject(self, reject: Reject) -> None:
-        self.stats["rejects"] += 1
-        if self.limit is not None and self.stats["rejects"] > self.limit:
-            raise DataError(
-                f"more than {self.limit} records rejected (--max-rejects); the latest: "
-                f"{reject.source_file} {reject.location}: {reject.reason}"
-            )

@@ -12,6 +12,7 @@ import re
 from functools import cache
 
 from ...core.records import Link, Mention, Post
+from ...core.telegram import ELLIPSIS, LOST_LINK_LABELS
 from .base import Step
 
 # Telegram hashtags: letters, digits and underscores after '#', not inside a word ('C#', 'a#b').
@@ -19,9 +20,7 @@ HASHTAG = re.compile(r"(?<![\w#])#(\w*[^\W\d]\w*)")
 # Telegram usernames: 5-32 characters, starting with a letter, not inside an e-mail address.
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]{4,31})\b")
 URL = re.compile(r"\b(?:https?://|t\.me/|www\.)[^\s<>\"'«»“”]+", re.IGNORECASE)
-_URL_TRAILING = ".,;:!?)]}…"
-# Labels of links whose URL a flat-text scrape lost: a line saying only this (after any emoji).
-LOST_LINK_LABELS = ("Read in full",)
+_URL_TRAILING = ".,;:!?)]}" + ELLIPSIS
 # A flag is two regional indicator symbols (U+1F1E6..U+1F1FF) spelling an ISO 3166-1 code.
 FLAG = re.compile("[\U0001F1E6-\U0001F1FF]{2}")
 REGIONAL_INDICATOR = re.compile("[\U0001F1E6-\U0001F1FF]")

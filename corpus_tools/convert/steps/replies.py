@@ -9,9 +9,9 @@ Only posts without message ids are indexed: sources with ids carry the reply id 
 from __future__ import annotations
 
 from ...core.records import Post
+from ...core.telegram import ELLIPSIS
 from .base import Step
 
-ELLIPSIS = "…"
 _KEY_CHARS = 24  # excerpts are indexed by their first characters, then compared in full
 _KEPT_CHARS = 512  # excerpts the preview shows are far shorter
 

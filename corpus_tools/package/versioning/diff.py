@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...convert.run import sha256_file
+from ...core.files import sha256_file
+from ...core.schema import foreign_keys, key_fields
 from ..descriptor import PackageFiles
 from ..exports import twin_table
 from .datadiff import TableDiff, diff_table
@@ -70,8 +71,7 @@ def _table_lines(table: TableDiff, limit: int | None) -> list[str]:
 
 def referenced_tables(descriptor: dict[str, Any]) -> set[str]:
     """Tables some foreign key points at (a key without a resource points at its own table)."""
-    return {fk["reference"].get("resource") or r["name"]
-            for r in descriptor.get("resources", []) for fk in r.get("schema", {}).get("foreignKeys", [])}
+    return {key.resource for r in descriptor.get("resources", []) for key in foreign_keys(r.get("schema", {}), r["name"])}
 
 
 def _unchanged_file(old: PackageFiles, new: PackageFiles, resource: str) -> bool:
@@ -93,9 +93,9 @@ def _data(old: PackageFiles, new: PackageFiles) -> tuple[list[TableDiff], list[C
             changes.append(Change(Level.MAJOR, name, f"data changed, and the previous {resource['path']} is missing "
                                   "or altered, so its rows cannot be compared (assumed incompatible)"))
             continue
-        key = new.resources[name].get("schema", {}).get("primaryKey", [])
+        key = key_fields(new.resources[name].get("schema", {}).get("primaryKey"))
         diff = diff_table(name, old.locate(resource["path"]), new.locate(new.resources[name]["path"]),
-                          key=[key] if isinstance(key, str) else list(key), referenced=name in referenced)
+                          key=key, referenced=name in referenced)
         tables.append(diff)
         if not diff:
             changes.append(Change(Level.PATCH, name, "file bytes changed, rows identical"))

@@ -87,21 +87,20 @@ def check_version(*, previous: Version | None, new: Version, needed: Level, forc
     >>> check_version(previous=Version(1, 0, 0), new=Version(1, 0, 1), needed=Level.MINOR)
     Traceback (most recent call last):
     ...
-    corpus_tools.errors.UsageError: 1.0.1 is a patch bump of 1.0.0, but the change is minor: use 1.1.0 or later (or --force)
+    corpus_tools.errors.UsageError: 1.0.1 is a patch bump of 1.0.0, but the change is minor: use 1.1.0 or later (or force)
     """
     if previous is None or force:
         return
     if new < previous:
-        raise UsageError(f"version {new} is older than the previous version {previous} (or --force)")
+        raise UsageError(f"version {new} is older than the previous version {previous} (or {{force}})", options=["force"])
     if new == previous:
         if needed is not Level.NONE:
             raise UsageError(
                 f"{new} is already published with other content: the change is {needed}, so it needs "
-                f"version {previous.bump(needed)} or later (set it in dataset.toml, run `corpus-tools "
-                f"package --bump {needed}`, or --force)"
-            )
+                f"version {previous.bump(needed)} or later (set it in dataset.toml, package with {{bump}} "
+                f"{needed}, or {{force}})", options=["bump", "force"])
         return
     bumped = new.bump_from(previous)
     if bumped < needed:
         raise UsageError(f"{new} is a {bumped} bump of {previous}, but the change is {needed}: "
-                         f"use {previous.bump(needed)} or later (or --force)")
+                         f"use {previous.bump(needed)} or later (or {{force}})", options=["force"])

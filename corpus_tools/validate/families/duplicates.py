@@ -56,16 +56,8 @@ class Duplicates(Family):
     def specs(self) -> list[Spec]:
         specs = []
         for table, schema in self.schemas.items():
-            for column in schema.unique:
-                specs.append(self.spec(f"{table}.{column}.unique", table, "ExpectColumnValuesToBeUnique",
-                                       {"column": column}, f"no two rows share a {column}"))
-            key = schema.primary_key
-            if len(key) > 1:
-                specs.append(self.spec(f"{table}.primary_key.unique", table, "ExpectCompoundColumnsToBeUnique",
-                                       {"column_list": key}, f"no two rows share a primary key ({', '.join(key)})"))
-            elif key and key[0] not in schema.unique:
-                specs.append(self.spec(f"{table}.{key[0]}.unique", table, "ExpectColumnValuesToBeUnique",
-                                       {"column": key[0]}, f"no two rows share a {key[0]} (the primary key)"))
+            for key in schema.unique_keys:
+                specs.append(self._unique(table, key, primary=key == schema.primary_key))
         return specs + [
             self.spec("posts.channel_message_id.unique", "posts", "ExpectCompoundColumnsToBeUnique",
                       {"column_list": ["channel", "message_id"], "ignore_row_if": "any_value_is_missing"},
@@ -76,6 +68,14 @@ class Duplicates(Family):
                       {"column": "text__duplicate_across_channels"},
                       "no text appears in more than one channel (forwards do this honestly)"),
         ]
+
+    def _unique(self, table: str, key: list[str], *, primary: bool) -> Spec:
+        if len(key) > 1:
+            return self.spec(f"{table}.primary_key.unique", table, "ExpectCompoundColumnsToBeUnique",
+                             {"column_list": key}, f"no two rows share a primary key ({', '.join(key)})")
+        primary_only = primary and key[0] not in self.schemas[table].unique
+        return self.spec(f"{table}.{key[0]}.unique", table, "ExpectColumnValuesToBeUnique", {"column": key[0]},
+                         f"no two rows share a {key[0]}" + (" (the primary key)" if primary_only else ""))
 
     def consume(self, batch) -> None:
         self._hashes.append(batch.hashes)

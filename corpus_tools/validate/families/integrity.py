@@ -3,7 +3,7 @@
 - ``TABLE.FIELD.resolves`` for every foreign key the schemas declare (side tables' ``post_id`` ->
   ``posts.post_id``, ``posts.reply_to_post_id`` -> ``posts.post_id``): the computed column
   ``FIELD__unresolved`` holds a value that resolves nowhere, and must be null.
-- ``posts.text.no_interface_strings``: none of ``readers.telegram_text.INTERFACE_STRINGS`` ("VIEW IN
+- ``posts.text.no_interface_strings``: none of ``core.telegram.INTERFACE_STRINGS`` ("VIEW IN
   TELEGRAM", ...) is left in a text; the column ``text__interface_string`` names the one found.
 - ``posts.text.nfc``: every text is Unicode NFC (``text__is_nfc``). The scan marks the texts holding a
   character that can break NFC; only those are checked exactly, with ``unicodedata.is_normalized``.
@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ...readers.telegram_text import INTERFACE_STRINGS
+from ...core.telegram import INTERFACE_STRINGS
 from ..base import Family, Spec, Store
 from ..textscan import TextBatch
 
@@ -37,13 +37,9 @@ def _references(schemas) -> list[tuple[str, str, str, str]]:
     found = []
     for table, schema in schemas.items():
         for key in schema.foreign_keys:
-            fields, reference = key["fields"], key["reference"]
-            fields = [fields] if isinstance(fields, str) else fields
-            targets = reference["fields"]
-            targets = [targets] if isinstance(targets, str) else targets
-            if len(fields) != 1:
+            if len(key.fields) != 1:
                 raise NotImplementedError(f"{table}: composite foreign keys are not checked yet")
-            found.append((table, fields[0], reference.get("resource") or table, targets[0]))
+            found.append((table, key.fields[0], key.resource, key.target_fields[0]))
     return found
 
 
