@@ -167,8 +167,9 @@ def build(config_path: Path = Path("dataset.toml"), *, version: str | None = Non
 def _release_memory() -> None:
     """Hand the memory validation freed back to the system before packaging starts.
 
-    Arrow's allocator (mimalloc) keeps freed pages for reuse; at a million posts that was 650 MB
-    of the build's resident set which packaging, adding its own, pushed past 2 GB (benchmarks/).
+    Arrow's allocator (mimalloc) keeps freed pages for reuse; at a million posts that was a third of
+    the build's resident set, which packaging, adding its own, pushed past the 2 GB the benchmark
+    holds a build to (benchmarks/).
     """
     import gc
 

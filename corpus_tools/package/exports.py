@@ -20,8 +20,9 @@ in a thread (Arrow and ISA-L release the GIL), written in order. The bytes are r
 Parquet order, CRLF line ends (RFC 4180), mtime 0 and no file name in any gzip header.
 
 Compression is ISA-L's igzip (the ``isal`` package), level 2, not the standard library's zlib: on the
-posts CSV it ran at 280 MB/s against zlib level 3's 50 MB/s, for files 7% larger, and the CSV export
-was the larger part of packaging a million posts (benchmarks/). The output is ordinary gzip.
+posts CSV it is several times faster than zlib for files a few percent larger, and the CSV export was
+the larger part of packaging a million posts (the measurements: benchmarks/RESULTS.md). The output is
+ordinary gzip.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def twin_table(resource_name: str) -> str | None:
     return resource_name.removesuffix(CSV_SUFFIX) if resource_name.endswith(CSV_SUFFIX) else None
 
 
-GZIP_LEVEL = 2  # igzip's levels are 0-3; on the posts CSV 3 was 25% slower for 3% smaller files
+GZIP_LEVEL = 2  # igzip's levels are 0-3; on the posts CSV 3 was markedly slower for files barely smaller
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # Arrow's %S carries the microseconds: 00.000000
 
 

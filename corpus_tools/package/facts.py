@@ -40,7 +40,7 @@ def _day_range(dated: Counter, period: tuple[date, date] | None) -> list[tuple[d
 def calendar_bins(days: list[tuple[date, int]]) -> tuple[str, list[tuple[str, int]]]:
     """Posts per day, or, over a longer span, per week (labelled by its Monday, ISO weeks) or per
     month: the unit and each period's label and count. A figure of two years of days has 730 bars
-    and unreadable labels (and took matplotlib 5 s to draw); a table of them buries the card.
+    and unreadable labels (and takes matplotlib seconds to draw); a table of them buries the card.
 
     >>> calendar_bins([(date(2025, 4, 3), 4), (date(2025, 4, 4), 15)])
     ('day', [('2025-04-03', 4), ('2025-04-04', 15)])

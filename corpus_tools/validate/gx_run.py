@@ -2,14 +2,14 @@
 
 One ephemeral GX context; per table a pandas data source asset, a whole-dataframe batch definition and
 a checkpoint running the table's suite (with Data Docs when asked for). Two choices keep GX fast on a
-million posts, both measured:
+million posts:
 
 - The frames hold only the columns the suite reads (declared ones and computed ones), never the posts'
-  text: GX fingerprints every pandas batch with ``hash_pandas_object``, which took 4 s on the text of a
-  million posts, where the text checks' own scan takes about as long.
+  text: GX fingerprints every pandas batch with ``hash_pandas_object``, which on the text of a million
+  posts costs about as much as the text checks' own scan.
 - Failing rows come back as row positions (GX's default index), not via
   ``unexpected_index_column_names``: GX looks those up one ``DataFrame.at`` per failing row before it
-  truncates the list, 77 s for 500,000 failing rows. Positions are mapped to ids here instead, and only
+  truncates the list, which made a check with half a million failing rows take more than a minute. Positions are mapped to ids here instead, and only
   for the examples reported.
 """
 

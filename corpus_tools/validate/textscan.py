@@ -3,9 +3,9 @@
 The text column is the bulk of a corpus (about 600 MB for a million posts), so it is never held whole
 and never handed to pandas or GX: ``text_batches`` streams it from Parquet in row groups, and each
 text check runs a compiled loop (numba) over the raw UTF-8 bytes of a batch. Plain numpy would need a
-dozen passes over the bytes to find words, and pyarrow's splitting and Unicode kernels are 5-20x slower
-than one loop (measured: benchmarks/validate_scale.py), which is what keeps the whole suite on a million
-posts well under a minute on two cores.
+dozen passes over the bytes to find words, and pyarrow's splitting and Unicode kernels are several
+times slower than one loop (benchmarks/validate_scale.py measures both): the loop is what keeps the
+text checks of a million posts a small part of validating them.
 
 A word is a run of letters, digits and combining marks (Unicode categories L, N, M; outside the Basic
 Multilingual Plane everything but emoji and tag characters counts as a letter), compared lower-cased:
@@ -34,8 +34,8 @@ import pyarrow.parquet as pq
 
 from ..core.telegram import INTERFACE_STRINGS
 
-# numba's OpenMP threading layer took 8 ms to start each parallel loop on this machine (its workqueue
-# layer: 0.04 ms), longer than scanning a small batch. The checks call numba from one thread only,
+# numba's OpenMP threading layer takes two orders of magnitude longer than its workqueue layer to start
+# each parallel loop, longer than scanning a small batch. The checks call numba from one thread only,
 # which is all workqueue requires. NUMBA_THREADING_LAYER, when set, still decides.
 if "NUMBA_THREADING_LAYER" not in os.environ:
     numba.config.THREADING_LAYER = "workqueue"
@@ -208,8 +208,8 @@ def _scan(data, offsets, slots, tables, out):
 
 class Scratch:
     """The arrays a batch's words, lines and paragraphs are first written to, reused from batch to
-    batch: fresh ones for every batch would cost a page fault per 4 KiB, which on this machine took
-    longer than the scan itself."""
+    batch: fresh ones for every batch would cost a page fault per 4 KiB, which can take longer than the
+    scan itself."""
 
     def __init__(self) -> None:
         self.arrays: tuple[np.ndarray, ...] = ()
