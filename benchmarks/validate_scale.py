@@ -8,7 +8,7 @@ post with about 1% of the words changed, 0.5% forwarded verbatim into another ch
 side tables), then runs the whole validation in a fresh process (so the generator's memory is not
 counted) and prints the wall time of each check family, the total, the peak RSS and how many posts the
 near-duplicate check clustered. The corpus is regenerated only when --posts or --seed change.
-Numbers from this machine are in README.md (Validation > Speed).
+Numbers from this machine are in benchmarks/NOTES.md (Validation per check family).
 """
 
 from __future__ import annotations
