@@ -13,7 +13,7 @@ Each post is written as the preview shows it (see ``readers/telegram_text.py``):
 Posts are named by position (1 = the first post of the dump): a dump has no ids. A photo does not
 show in the text, so a photo post reads as a post without media; a video shows as its placeholder
 (``media_type`` video); a document or a post that is only media is withheld (``unknown``).
-Text is written so that none of README's known limits of the dump applies (see ``text.py``), and
+Text is written so that none of the dump's known limits (docs/formats.md) applies (see ``text.py``), and
 a media-only post always comes with a forward header or reply quote: without one its closing
 lines would be read as the end of the post before it.
 """

@@ -5,7 +5,7 @@ A post's text is a tuple of ``Paragraph``s, each a role and its parts: plain str
 italic, blockquote). Every format is rendered from the same paragraphs, so the formats of one seed
 say the same thing.
 
-The structure is what the flat-text dump needs to stay unambiguous (see README's known limits):
+The structure is what the flat-text dump needs to stay unambiguous (see the known limits in docs/formats.md):
 the headline comes first; every body paragraph and quote is a substantial line (40+ characters)
 ending in sentence punctuation, never in '…'; a quote (a blockquote, which only the dump's second
 rendering shows) always sits between two body paragraphs; dividers sit between body paragraphs;
