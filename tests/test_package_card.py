@@ -40,7 +40,7 @@ def test_the_period_shows_days_without_posts():
 
 def test_the_card_covers_what_a_reader_needs():
     card = (ROOT / "data" / "README.md").read_text()
-    assert card.startswith(f"# {DESCRIPTOR['title']}\n") and "Version 1.0.0" in card
+    assert card.startswith(f"# {DESCRIPTOR['title']}\n") and f"Version {DESCRIPTOR['version']}" in card
     for heading in ("Source and collection window", "Contents", "Fields", "Validation", "Loading", "How to cite"):
         assert f"\n## {heading}\n" in card
     assert "- Collection window: 2025-04-03 to 2025-04-05 (both inclusive)" in card
@@ -50,7 +50,7 @@ def test_the_card_covers_what_a_reader_needs():
         for field in resource["schema"]["fields"]:
             assert f"| `{field['name']}` | {field['type']} |" in card, (resource["name"], field["name"])
     assert "\n".join(validation_lines(DESCRIPTOR["validation"])) in card
-    assert "> corpus-tools maintainers (2026). Russian MFA" in card and "(version 1.0.0) [Data set]" in card
+    assert "> corpus-tools maintainers (2026). Russian MFA" in card and f"(version {DESCRIPTOR['version']}) [Data set]" in card
     for route in ("pd.read_parquet", "duckdb.sql", "arrow::read_parquet", "frictionless::read_package", "readr::read_csv"):
         assert route in card
 
@@ -108,7 +108,7 @@ def test_a_long_span_is_counted_per_week_or_month(span, unit, heading, first, pe
 def test_croissant_mirrors_the_schemas():
     document = json.loads((ROOT / "croissant.json").read_text())
     assert document == croissant(DESCRIPTOR, cite_as=document["citeAs"])
-    assert document["conformsTo"] == "http://mlcommons.org/croissant/1.1" and document["version"] == "1.0.0"
+    assert document["conformsTo"] == "http://mlcommons.org/croissant/1.1" and document["version"] == DESCRIPTOR["version"]
     files = {f["@id"]: f for f in document["distribution"]}
     for name in TABLES:
         resource = next(r for r in DESCRIPTOR["resources"] if r["name"] == name)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.files import MANIFEST, Staging, sha256_file, write_atomic
+from ..core.files import MANIFEST, sha256_file, write_atomic
+from ..core.publish import FolderLock, Publication, recover
 from ..core.records import Record, counted
 from ..core.schema import load_schemas
 from ..errors import option_error
@@ -136,13 +137,16 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
 
 
 def convert(inputs: Sequence[Path], out_dir: Path, **options: Any) -> ConvertResult:
-    """Convert inputs into ``out_dir``/TABLE.parquet + manifest.json, all or nothing. ``options``
-    are those of ``convert_into``: format, channel, period, tz, columns, max_rejects, workers.
+    """Convert inputs into ``out_dir``/TABLE.parquet + manifest.json, all or nothing (one writer at a
+    time: see ``core.publish``). ``options`` are those of ``convert_into``: format, channel, period,
+    tz, columns, max_rejects, workers.
 
     Example: ``convert([Path("result.json")], Path("out"), tz="Europe/Moscow").tables["posts"]``
     """
-    with Staging(out_dir) as stage:
-        result = convert_into(inputs, stage.path, **options)
-        stage.publish(result.files)
+    with FolderLock(out_dir):
+        recover(out_dir)
+        with Publication(out_dir) as publication:
+            result = convert_into(inputs, publication.path, **options)
+            publication.publish(result.files)
     result.out_dir = out_dir
     return result

@@ -1,51 +1,20 @@
-"""Writing outputs atomically: everything is written to a staging folder beside the destination,
-checked there, and only then renamed into place, so a crash or a failed check never leaves a
-half-written table set or package behind.
+"""Files: hashing them, writing one atomically, and finding the file a descriptor's path names
+without ever leaving the package folder. (Publishing many files at once is ``publish``.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import re
 import tempfile
-from pathlib import Path
-from types import TracebackType
-from typing import Self
+from pathlib import Path, PurePosixPath
 
-
-class Staging:
-    """A temporary folder inside ``destination`` whose files are moved into it on ``publish``.
-
-    >>> import tempfile; d = Path(tempfile.mkdtemp())
-    >>> with Staging(d) as stage:
-    ...     _ = (stage.path / "a.txt").write_text("x")
-    ...     stage.publish(["a.txt"])
-    >>> sorted(p.name for p in d.iterdir())
-    ['a.txt']
-    """
-
-    def __init__(self, destination: Path) -> None:
-        self.destination = destination
-        destination.mkdir(parents=True, exist_ok=True)
-        # Same file system as the destination, so publishing is a rename, not a copy.
-        self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=destination))
-
-    def publish(self, names: list[str]) -> None:
-        """Move the named files into the destination, in order (put the index file last)."""
-        for name in names:
-            os.replace(self.path / name, self.destination / name)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-
+from ..errors import InputError
 
 HASH_ALGORITHMS = ("md5", "sha1", "sha256", "sha512")  # those Data Package v2 names
 MANIFEST = "manifest.json"  # what convert writes beside the tables: the accounting of its inputs
+TEMP_MARK = ".tmp-"  # in the names of temporary files, so that a sweep after a crash knows them
 
 
 def file_digest(path: Path, algorithm: str = "sha256") -> str:
@@ -83,21 +52,64 @@ def hash_problem(path: Path, declared_hash: str, declared_bytes: int | None = No
     return None
 
 
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder (its entries: renames into it) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file in the same folder and a rename."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write a file through a temporary file in the same folder and a rename; ``durable`` flushes
+    the file and the folder to disk, so the rename survives a power cut."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are for sharing
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    if durable:
+        fsync_path(path.parent)
+
+
+def package_path(root: Path, relative: object, *, what: str) -> Path:
+    """The file that a descriptor's ``relative`` path names inside the package folder ``root``.
+
+    Data Package v2 allows only relative POSIX paths without ``..``: an absolute path, a URL, a
+    Windows drive or backslash, ``..``, or a path whose real location (symlinks followed) is outside
+    ``root`` is refused with an InputError naming ``what``, and nothing at that path is opened.
+
+    >>> package_path(Path("/pkg"), "data/posts.parquet", what="resource posts")
+    PosixPath('/pkg/data/posts.parquet')
+    >>> package_path(Path("/pkg"), "../etc/passwd", what="resource posts")
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.InputError: resource posts: path '../etc/passwd' leaves the package folder (Data Package paths are relative, without '..')
+    """
+    if not isinstance(relative, str) or not relative.strip():
+        raise InputError(f"{what}: path {relative!r} is not a relative path (a string)")
+    pure = PurePosixPath(relative)
+    if "://" in relative or relative.startswith(("/", "~")) or "\\" in relative or re.match(r"[A-Za-z]:", relative) \
+            or ".." in pure.parts:
+        raise InputError(f"{what}: path {relative!r} leaves the package folder (Data Package paths are relative, "
+                         "without '..')")
+    path = root / relative
+    real_root = root.resolve()
+    if not path.resolve().is_relative_to(real_root):
+        raise InputError(f"{what}: path {relative!r} leads outside the package folder (through a symbolic link)")
+    return path

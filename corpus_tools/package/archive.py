@@ -16,9 +16,10 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from ..core.datapackage import DESCRIPTOR
 from ..core.files import MANIFEST
 from . import card
-from .descriptor import DESCRIPTOR, PackageFiles
+from .descriptor import PackageFiles
 from .release import CROISSANT
 from .versioning import changelog
 

@@ -15,29 +15,29 @@ validation reports are published with the package into the reports folder: ``val
 which carries run times and is not committed. A build refused for failing validation still writes
 its reports there, since they say why.
 
-Everything is written to a staging folder first; only when the tables pass the checks and the
-version is accepted are they renamed into the data folder, and ``datapackage.json`` is written
-last, so a crash, a failed check or a refused version leaves the previous package as it was.
+The package folder is written by one process at a time (its lock), and a version is published all
+at once (``core.publish``): everything is staged first, and only when the tables pass the checks and
+the version is accepted is the whole set switched into place, the descriptor last, through a journal
+that the next command completes if the switch was interrupted. A crash at any instant, a failed
+check or a refused version leaves the previous package as it was, or the new one, whole.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..convert.run import ConvertResult, convert_into
-from ..core.files import Staging
+from ..core.publish import FolderLock, Publication, recover
 from ..core.schema import load_schemas
 from ..errors import DataError, InputError, UsageError, option_error
 from ..validate.source import check_tables
 from .archive import write_archive
-from .config import DatasetConfig, write_version
-from .descriptor import PackageFiles
-from .release import prepare_release, publish_release
+from .config import DatasetConfig, with_version, write_version
+from .descriptor import PackageFiles, descriptor_bytes
+from .release import prepare_release
 from .versioning.diff import PackageDiff
 from .versioning.semver import Level, Version
 
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from ..validate.results import ValidationResult
 
 REPORT, JUNIT, DATA_DOCS = "validation.json", "validation.junit.xml", "data-docs"
-REPORTS_STAGE = "reports"  # the staged reports' folder inside the staging folder
 
 
 @dataclass
@@ -86,27 +85,17 @@ def _sources(config: DatasetConfig, converted: ConvertResult) -> list[dict[str, 
     return sources
 
 
-def _validate(config: DatasetConfig, staged: Path, *, allow_invalid: bool) -> tuple[ValidationResult, dict[str, Any]]:
-    """Run the suites on the staged tables, writing the reports beside them; refuse (DataError) an
-    invalid package unless ``allow_invalid``. Returns the result and the descriptor's ``validation``
-    property, which the data card shows too.
-
-    The reports are published with the package they describe (``_publish_reports``), so the committed
-    reports always match the committed data. A package refused for failing validation leaves its
-    reports in the reports folder, since they say why; one refused for its version number does not.
-    """
+def _validate(config: DatasetConfig, staged: Path, reports: Path, *,
+              allow_invalid: bool) -> tuple[ValidationResult, dict[str, Any]]:
+    """Run the suites on the staged tables, writing the reports into ``reports`` (staged too); refuse
+    (DataError) an invalid package unless ``allow_invalid``. Returns the result and the descriptor's
+    ``validation`` property, which the data card shows too."""
     from ..validate.base import SKIPPED
     from ..validate.run import validate
 
-    reports = staged / REPORTS_STAGE
-    reports.mkdir()
     result = validate(staged, label=config.relative(config.descriptor_path), report=reports / REPORT,
                       junit=reports / JUNIT, docs=reports / DATA_DOCS)
     errors = [r.spec.id for r in result.results if r.fails_at("error")]
-    if errors and not allow_invalid:
-        _publish_reports(reports, config.reports_dir)
-        raise DataError(f"validation failed at error severity: {', '.join(errors)} (see "
-                        f"{config.reports_dir / REPORT}; {{allow_invalid}} publishes anyway)", options=["allow_invalid"])
     record = {"passed": not errors, "allowInvalid": allow_invalid, "checks": len(result.results),
               "report": config.relative(config.reports_dir / REPORT), "failed": errors,
               "warnings": [r.spec.id for r in result.results if r.failed and not r.fails_at("error")],
@@ -114,49 +103,70 @@ def _validate(config: DatasetConfig, staged: Path, *, allow_invalid: bool) -> tu
     return result, record
 
 
-def _publish_reports(staged: Path, destination: Path) -> None:
-    """Move the staged reports into the reports folder, replacing the previous build's."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in (REPORT, JUNIT):
-        os.replace(staged / name, destination / name)
-    if (staged / DATA_DOCS).exists():
-        shutil.rmtree(destination / DATA_DOCS, ignore_errors=True)
-        os.replace(staged / DATA_DOCS, destination / DATA_DOCS)
+def _report_files(config: DatasetConfig, reports: Path) -> list[str]:
+    """The staged reports, as paths relative to the package folder."""
+    folder = config.relative(config.reports_dir)
+    return [f"{folder}/{name}" for name in (REPORT, JUNIT, DATA_DOCS) if (reports / name).exists()]
 
 
 def build(config_path: Path = Path("dataset.toml"), *, version: str | None = None, previous: Path | None = None,
-          force: bool = False, allow_invalid: bool = False) -> BuildResult:
+          force: bool = False, allow_invalid: bool = False, record_version: bool = False) -> BuildResult:
     """Convert, check, validate and publish the dataset ``config_path`` describes, as ``version``
     (default: dataset.toml's), compared with ``previous`` (default: the published descriptor).
 
     ``allow_invalid`` publishes a package that fails validation at error severity; the descriptor's
-    ``validation`` property says so.
+    ``validation`` property says so. ``record_version`` writes ``version`` into dataset.toml in the same
+    publication (``package`` does), so the config and the package never disagree.
 
     Example: ``build(Path("dataset.toml")).descriptor["version"]`` -> ``'1.0.0'``
     """
-    clock = _Stopwatch()
     config = DatasetConfig.load(config_path)
+    root = config.descriptor_path.parent
+    with FolderLock(root):
+        recover(root, folders=("", config.relative(config.data_dir), config.relative(config.reports_dir)))
+        with Publication(root) as publication:
+            return _build(config, publication, version=version or config.package["version"], previous=previous,
+                          force=force, allow_invalid=allow_invalid, record_version=record_version)
+
+
+def _build(config: DatasetConfig, publication: Publication, *, version: str, previous: Path | None, force: bool,
+           allow_invalid: bool, record_version: bool) -> BuildResult:
+    clock = _Stopwatch()
     prior = _previous(previous, config.descriptor_path)
     _check_inputs(config)
     schemas = load_schemas()
-    with Staging(config.data_dir) as stage:
-        result = convert_into([i["path"] for i in config.inputs], stage.path, format=config.format,
-                              channel=config.channel, period=config.period)
-        clock.lap("convert")
-        check_tables(stage.path, schemas)
-        clock.lap("checks")
-        validation, record = _validate(config, stage.path, allow_invalid=allow_invalid)
-        _release_memory()
-        clock.lap("validate")
-        release = prepare_release(
-            stage.path, schemas=schemas, metadata=config.package, version=version or config.package["version"],
-            sources=_sources(config, result), data_prefix=config.relative(config.data_dir),
-            descriptor_path=config.descriptor_path,
-            previous=prior, period=(config.period.start, config.period.end) if config.period else None,
-            force=force, validation=record)
-        stage.publish(result.files + release.staged)
-        _publish_reports(stage.path / REPORTS_STAGE, config.reports_dir)
-    publish_release(release)
+    data_prefix = config.relative(config.data_dir)
+    staged, reports = publication.stage(data_prefix), publication.stage(config.relative(config.reports_dir))
+    staged.mkdir(exist_ok=True)
+    reports.mkdir(exist_ok=True)
+    result = convert_into([i["path"] for i in config.inputs], staged, format=config.format,
+                          channel=config.channel, period=config.period)
+    clock.lap("convert")
+    check_tables(staged, schemas)
+    clock.lap("checks")
+    validation, record = _validate(config, staged, reports, allow_invalid=allow_invalid)
+    if record["failed"] and not allow_invalid:
+        publication.publish(_report_files(config, reports))  # a refused build still says why
+        raise DataError(f"validation failed at error severity: {', '.join(record['failed'])} (see "
+                        f"{config.reports_dir / REPORT}; {{allow_invalid}} publishes anyway)", options=["allow_invalid"])
+    _release_memory()
+    clock.lap("validate")
+    release = prepare_release(
+        staged, schemas=schemas, metadata=config.package, version=version,
+        sources=_sources(config, result), data_prefix=data_prefix, descriptor_path=config.descriptor_path,
+        previous=prior, period=(config.period.start, config.period.end) if config.period else None,
+        force=force, validation=record)
+    root_files = dict(release.root_files)
+    if record_version and config.path.parent.resolve() == config.descriptor_path.parent.resolve():
+        root_files[config.path] = with_version(config.path, release.descriptor["version"])
+    for path, data in root_files.items():
+        publication.stage(config.relative(path)).write_bytes(data)
+    publication.stage(config.relative(config.descriptor_path)).write_bytes(descriptor_bytes(release.descriptor))
+    publication.publish([f"{data_prefix}/{name}" for name in result.files + release.staged]
+                        + _report_files(config, reports) + [config.relative(p) for p in root_files]
+                        + [config.relative(config.descriptor_path)])
+    if record_version and config.path not in root_files:
+        write_version(config.path, release.descriptor["version"])
     clock.lap("package")
     result.out_dir = config.data_dir
     return BuildResult(convert=result, descriptor_path=config.descriptor_path, descriptor=release.descriptor,
@@ -212,8 +222,7 @@ def package(directory: Path, *, version: str | None = None, bump: str | None = N
             raise UsageError("no previous version to bump: give {version} for the first release", options=["version"])
         version = str(Version.parse(prior.descriptor.get("version", "")).bump(Level[bump.upper()]))
     result = build(config_path, version=str(Version.parse(version)), previous=previous, force=force,
-                   allow_invalid=allow_invalid)
-    write_version(config_path, result.descriptor["version"])
+                   allow_invalid=allow_invalid, record_version=True)
     if archive:
         files = PackageFiles.load(result.descriptor_path)
         name = f"{result.descriptor['name']}-{result.descriptor['version']}.zip"

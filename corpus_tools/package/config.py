@@ -20,6 +20,7 @@ from ..errors import UsageError
 class DatasetConfig:
     """dataset.toml, read and checked; paths resolved against the file's folder."""
 
+    path: Path  # the config file itself
     root: Path
     package: dict[str, Any]
     inputs: list[dict[str, Any]]
@@ -49,6 +50,7 @@ class DatasetConfig:
         options = raw.get("convert", {})
         output = raw.get("output", {})
         return cls(
+            path=path,
             root=root,
             package=package,
             inputs=[{**i, "path": root / i["path"]} for i in inputs],
@@ -62,12 +64,22 @@ class DatasetConfig:
 
     def relative(self, path: Path) -> str:
         """A path as the descriptor writes it: relative to the descriptor's folder, POSIX style."""
-        return path.resolve().relative_to(self.descriptor_path.parent.resolve()).as_posix()
+        folder = self.descriptor_path.parent.resolve()
+        try:
+            return path.resolve().relative_to(folder).as_posix()
+        except ValueError:
+            raise UsageError(f"{self.path}: {path} is outside the package folder {folder} (the descriptor "
+                             "can only name files inside it)") from None
 
 
 def write_version(config_path: Path, version: str) -> None:
     """Set ``version`` in the [package] table of dataset.toml, changing nothing else in the file
     (comments and layout stay), so the next ``make build`` rebuilds the version just packaged."""
+    write_atomic(config_path, with_version(config_path, version))
+
+
+def with_version(config_path: Path, version: str) -> bytes:
+    """dataset.toml's bytes with ``version`` in its [package] table (see ``write_version``)."""
     text = config_path.read_text(encoding="utf-8")
     section = re.search(r"^\[package\][ \t]*$(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
     line = re.compile(r'^(version[ \t]*=[ \t]*)"[^"\n]*"', re.MULTILINE)
@@ -79,4 +91,4 @@ def write_version(config_path: Path, version: str) -> None:
     before["package"]["version"] = version
     if before != after:  # the edit touched something else: refuse rather than corrupt the config
         raise UsageError(f"{config_path}: could not update the version safely; set it to {version} by hand")
-    write_atomic(config_path, updated.encode("utf-8"))
+    return updated.encode("utf-8")

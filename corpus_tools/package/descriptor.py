@@ -19,13 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..core.files import sha256_file
+from ..core.datapackage import load_descriptor
+from ..core.files import package_path, sha256_file
 from ..core.schema import TableSchema
-from ..errors import InputError
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
-DESCRIPTOR = "datapackage.json"
 PARQUET_SIZE = "_bytes"  # see the module docstring
 # Descriptive package properties, copied from dataset.toml's [package] when present, in this order.
 OPTIONAL_METADATA = ("homepage", "keywords", "licenses", "contributors")
@@ -122,21 +121,16 @@ class PackageFiles:
 
     @classmethod
     def load(cls, path: Path) -> PackageFiles:
-        """Read a descriptor, given as its file or the folder that holds ``datapackage.json``."""
-        file = path / DESCRIPTOR if path.is_dir() else path
-        try:
-            descriptor = json.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"{file}: no such file (expected a {DESCRIPTOR} or the folder holding one)") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InputError(f"{file}: not a readable descriptor ({error})") from None
-        if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-            raise InputError(f"{file}: not a Data Package descriptor (no resources list)")
+        """Read a descriptor, given as its file or the folder that holds ``datapackage.json``, its
+        shape checked (``core.datapackage``)."""
+        descriptor, file = load_descriptor(path)
         return cls(descriptor, file.resolve().parent)
 
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
         return {r["name"]: r for r in self.descriptor["resources"]}
 
-    def locate(self, relative: str) -> Path:
-        return self.moved.get(relative) or self.root / relative
+    def locate(self, relative: str, *, what: str = "a path in the descriptor") -> Path:
+        """The file a descriptor's path names: in staging for a new version's files, else inside the
+        package folder (a path that leaves it is an InputError, and is never opened)."""
+        return self.moved.get(relative) or package_path(self.root, relative, what=what)

@@ -5,7 +5,8 @@ staging and pass the checks' and 'datapackage.json is written'.
 untouched: it writes the CSV twins, reads the facts, assembles the descriptor, compares it with
 the previous version and refuses a bump smaller than the change needs (``semver``), then writes
 the data card and its figure and prepares croissant.json and the CHANGELOG entry.
-``publish_release`` writes those root files and, last, the descriptor.
+The caller (``build``) stages the descriptor and those root files beside the tables and publishes
+them all at once (``core.publish``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..core.files import write_atomic
 from ..core.schema import TableSchema
 from . import card
 from .croissant import croissant, croissant_bytes
-from .descriptor import PackageFiles, created_timestamp, descriptor_bytes, package_descriptor, table_resource
+from .descriptor import PackageFiles, created_timestamp, package_descriptor, table_resource
 from .exports import CSV_EXTENSION, csv_resource, write_csv
 from .facts import read_facts
 from .figure import overview_png
@@ -106,11 +106,3 @@ def prepare_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: d
     release.root_files[descriptor_path.parent / CROISSANT] = croissant_bytes(document)
     _changelog(release, previous, rows=facts.rows)
     return release
-
-
-def publish_release(release: Release) -> None:
-    """Write croissant.json and CHANGELOG.md, then the descriptor last (after the tables, which the
-    caller published from staging)."""
-    for path, data in release.root_files.items():
-        write_atomic(path, data)
-    write_atomic(release.descriptor_path, descriptor_bytes(release.descriptor))

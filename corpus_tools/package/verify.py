@@ -8,9 +8,10 @@ This check reads the bytes itself, for every resource, whatever its format.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..core.files import hash_problem
+from ..core.publish import read_stable
 from ..errors import DataError, InputError
 from .descriptor import PackageFiles, declared_size
 
@@ -25,13 +26,11 @@ class VerifyResult:
 
 def _problem(files: PackageFiles, resource: dict) -> tuple[str, str] | None:
     """('missing' | 'mismatch', message) for a resource that fails, else None."""
-    relative = resource.get("path")
-    if not isinstance(relative, str) or PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
-        return "mismatch", f"resource {resource.get('name')}: path {relative!r} is not a relative path inside the package"
+    relative = resource["path"]
     declared_hash, size = resource.get("hash", ""), declared_size(resource)
     if not declared_hash.startswith("sha256:") or size is None:
         return "mismatch", f"{relative}: declares no sha256 hash and size to check"
-    path = files.locate(relative)
+    path = files.locate(relative, what=f"resource {resource['name']!r}")
     if not path.is_file():
         return "missing", f"{relative}: missing"
     problem = hash_problem(path, declared_hash, size)
@@ -44,10 +43,19 @@ def verify(descriptor: Path) -> VerifyResult:
     Raises InputError (exit 2) when a file is missing, DataError (exit 1) when one differs; the
     message names every file that fails.
 
+    A publication that was interrupted is completed first, and the check is done again if the
+    package was republished while it ran (``core.publish.read_stable``).
+
     Example: ``verify(Path("datapackage.json")).resources`` -> 14
     """
+    return read_stable(descriptor if descriptor.is_dir() else descriptor.parent, lambda: _verify(descriptor))
+
+
+def _verify(descriptor: Path) -> VerifyResult:
     files = PackageFiles.load(descriptor)
     resources = [r for r in files.descriptor["resources"] if "data" not in r]  # inline data has no file
+    for resource in resources:  # every path is checked before any file is opened
+        files.locate(resource["path"], what=f"resource {resource['name']!r}")
     problems = [p for p in (_problem(files, r) for r in resources) if p]
     if problems:
         message = "verify failed: " + "; ".join(text for _, text in problems)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.files import Staging
 from ..core.progress import progress
+from ..core.publish import FolderLock, Publication, recover
 from ..core.telegram import ELLIPSIS, FORWARD_PREFIX, INTERFACE_STRINGS
 from ..errors import UsageError
 from .messages import SEGMENT_POSTS, Channel, segments
@@ -104,14 +104,17 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
             for c in plan for segment in segments(c, size=segment_posts)]
     truth = Truth(writer, plan, options={**options, "segment_posts": segment_posts})
     truth_name = out.name + TRUTH_SUFFIX
-    with Staging(out.parent) as stage:
-        with (stage.path / out.name).open("wb") as handle, progress("Synthesizing", total=options["posts"]) as advance:
-            sink, tallies = write_corpus(handle, writer, jobs, workers=n_workers, parts=stage.path, advance=advance)
-        for tally in tallies:
-            truth.merge(tally)
-        facts = {"file_name": out.name, "size": sink.bytes, "sha256": sink.digest.hexdigest()}
-        (stage.path / truth_name).write_text(truth.dumps(**facts), encoding="utf-8")
-        stage.publish([out.name, truth_name])
+    with FolderLock(out.parent):
+        recover(out.parent)
+        with Publication(out.parent) as stage:
+            with (stage.path / out.name).open("wb") as handle, \
+                    progress("Synthesizing", total=options["posts"]) as advance:
+                sink, tallies = write_corpus(handle, writer, jobs, workers=n_workers, parts=stage.path, advance=advance)
+            for tally in tallies:
+                truth.merge(tally)
+            facts = {"file_name": out.name, "size": sink.bytes, "sha256": sink.digest.hexdigest()}
+            (stage.path / truth_name).write_text(truth.dumps(**facts), encoding="utf-8")
+            stage.publish([out.name, truth_name])
     return SynthResult(out, out.with_name(truth_name), format, sink.bytes, facts["sha256"], truth.as_dict(**facts))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..core.publish import read_stable
 from ..core.schema import load_schemas
 from ..errors import UsageError
 from . import reports
@@ -138,6 +139,12 @@ def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", 
 
     Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
     """
+    return read_stable(path if path.is_dir() else path.parent, lambda: _validate(
+        path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs, now=now, label=label))
+
+
+def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | None, junit: Path | None,
+              docs: Path | None, now: datetime | None, label: str | None) -> ValidationResult:
     if fail_on not in FAIL_ON:
         raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
     settings, schemas, timer = load_config(config), load_schemas(), _Timer()

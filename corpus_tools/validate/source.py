@@ -19,16 +19,15 @@ anything else reads a table:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..core.datapackage import load_descriptor, read_json, resource_path
 from ..core.files import MANIFEST, hash_problem
 from ..core.schema import TableSchema, schema_differences
 from ..errors import DataError, InputError
@@ -82,26 +81,15 @@ class Dataset:
     coverage: Coverage | None
 
 
-def _load_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read the {what} ({error})") from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"{path}: the {what} is not JSON ({error})") from None
-
-
 def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None]:
-    descriptor = _load_json(path, "data package descriptor")
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise InputError(f"{path}: not a data package descriptor (no list of resources)")
-    resources = {r.get("name"): r for r in descriptor["resources"] if isinstance(r, dict)}
+    descriptor, _ = load_descriptor(path)
+    resources = {r["name"]: r for r in descriptor["resources"]}
     tables = {}
     for name, schema in schemas.items():
         resource = resources.get(name)
-        if resource is None or not isinstance(resource.get("path"), str):
+        if resource is None or "path" not in resource:
             raise InputError(f"{path}: no resource {name!r} with a path (every declared table is needed)")
-        tables[name] = TableFile(name, path.parent / resource["path"], schema, resource.get("hash"),
+        tables[name] = TableFile(name, resource_path(path.parent, resource), schema, resource.get("hash"),
                                  resource.get("bytes"))
     coverage = descriptor.get("temporalCoverage")
     return tables, coverage if isinstance(coverage, str) else None
@@ -112,7 +100,7 @@ def _from_folder(folder: Path, schemas: dict[str, TableSchema]) -> tuple[dict[st
     manifest = folder / MANIFEST
     period = None
     if manifest.is_file():
-        options = _load_json(manifest, "convert manifest")
+        options = read_json(manifest, what="convert manifest")
         period = (options.get("options") or {}).get("period") if isinstance(options, dict) else None
     return tables, period
 

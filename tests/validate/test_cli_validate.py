@@ -38,7 +38,7 @@ def test_a_valid_package_exits_0_and_prints_the_summary(package):
 @pytest.mark.parametrize(("make", "message"), [
     (lambda p: p.parent / "nothing.json", "nothing.json: no such file or folder"),
     (lambda p: (p.write_text("{not json"), p)[1], "the data package descriptor is not JSON"),
-    (lambda p: (p.write_text('{"name": "x"}'), p)[1], "not a data package descriptor"),
+    (lambda p: (p.write_text('{"name": "x"}'), p)[1], "not a Data Package descriptor"),
     (lambda p: (p.write_text(p.read_text().replace('"name": "links"', '"name": "lynx"')), p)[1], "no resource 'links'"),
     (lambda p: ((p.parent / "mentions.parquet").unlink(), p)[1], "mentions.parquet: missing"),
     (lambda p: ((p.parent / "reactions.parquet").write_bytes(b""), p)[1], "reactions.parquet: not a readable Parquet"),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ...core.files import sha256_file
+from ...core.publish import read_stable
 from ...core.schema import foreign_keys, key_fields
 from ..descriptor import PackageFiles
 from ..exports import twin_table
@@ -119,4 +120,8 @@ def compare(old: Path, new: Path) -> PackageDiff:
 
     Example: ``print(compare(Path("v1.0.0/datapackage.json"), Path(".")).render())``
     """
-    return diff_packages(PackageFiles.load(old), PackageFiles.load(new))
+    def folder(path: Path) -> Path:
+        return path if path.is_dir() else path.parent
+
+    return read_stable(folder(old), lambda: read_stable(
+        folder(new), lambda: diff_packages(PackageFiles.load(old), PackageFiles.load(new))))
