@@ -6,6 +6,7 @@ check; 2: unusable input or wrong usage). ``--debug`` shows the traceback instea
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from .package.build import BuildResult
     from .validate.results import ValidationResult
 
-INTERNAL_ERROR = 3
+INTERNAL_ERROR, OS_ERROR, INTERRUPTED, TERMINATED = 3, 2, 130, 143
 # Parameters whose flag is not their name with dashes (see errors.flag).
 FLAGS = {"columns": "--column"}
 
@@ -45,10 +46,21 @@ def main(
 ) -> None:
     """corpus-tools: raw Telegram posts -> checked Parquet tables -> Frictionless data package."""
     _state["debug"] = debug
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that every cleanup runs (as Ctrl-C's KeyboardInterrupt)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _run(function, *args, **kwargs):
-    """Call into the library; turn its errors into one line and an exit code."""
+    """Call into the library; turn its errors into one line and an exit code: 1 for data that fails
+    a check, 2 for unusable input, usage and operating-system errors (a full disk, a read-only
+    folder), 130 and 143 for Ctrl-C and SIGTERM (after cleaning up), 3 for a bug."""
     from .errors import CorpusToolsError, flag
 
     try:
@@ -58,11 +70,26 @@ def _run(function, *args, **kwargs):
             raise
         typer.echo(f"error: {error.worded(lambda option: FLAGS.get(option) or flag(option))}", err=True)
         raise typer.Exit(error.exit_code) from None
+    except (KeyboardInterrupt, Terminated) as stop:
+        typer.echo("error: interrupted; nothing was published, and nothing half-written is left", err=True)
+        raise typer.Exit(INTERRUPTED if isinstance(stop, KeyboardInterrupt) else TERMINATED) from None
+    except OSError as error:
+        if _state["debug"]:
+            raise
+        typer.echo(f"error: {_os_error(error)}", err=True)
+        raise typer.Exit(OS_ERROR) from None
     except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
         if _state["debug"]:
             raise
         typer.echo(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", err=True)
         raise typer.Exit(INTERNAL_ERROR) from None
+
+
+def _os_error(error: OSError) -> str:
+    """An operating-system error as one line naming the path: '/out/posts.parquet: No space left on device'."""
+    where = error.filename or getattr(error, "filename2", None)
+    what = error.strerror or " ".join(str(error).split())
+    return f"{where}: {what}" if where else what
 
 
 def _print_conversion(result: ConvertResult) -> None:
@@ -72,6 +99,8 @@ def _print_conversion(result: ConvertResult) -> None:
             usage = summary.facts.get(key)
             if usage:
                 typer.echo(f"  {summary.facts[unit]} {unit}: " + ", ".join(f"{k} {v}" for k, v in usage.items()))
+        if summary.facts.get("replaced_characters"):
+            typer.echo(f"  {summary.facts['replaced_characters']} characters that are not valid UTF-8 replaced by U+FFFD")
     typer.echo("tables: " + ", ".join(f"{name} {rows}" for name, rows in result.tables.items()))
     typer.echo(f"written to {result.out_dir}/ (accounting in manifest.json)")
 

@@ -13,9 +13,8 @@ import pytest
 from frictionless import Resource, Schema
 
 from corpus_tools.core.schema import TableSchema
-from corpus_tools.errors import DataError
 from corpus_tools.package.descriptor import PACKAGE_PROFILE, table_resource
-from corpus_tools.package.exports import NULL_MARKER, csv_resource, csv_schema, write_csv
+from corpus_tools.package.exports import ESCAPE, NULL_MARKER, csv_resource, csv_schema, write_csv
 
 SCHEMA = TableSchema("things", {
     "fields": [
@@ -104,8 +103,22 @@ def test_pandas_and_duckdb_read_back_the_parquet_rows(package):
     assert [row[6] for row in rows] == [r["at"] for r in ROWS]
 
 
-def test_a_string_equal_to_the_marker_cannot_be_written(tmp_path):
-    rows = [dict(ROWS[0], note=NULL_MARKER)]
+RISKY = [NULL_MARKER, '=HYPERLINK("http://x.org","x")', "+1", "-1 item", "@SUM(A1)", "'quoted", "\ttab",
+         "\rreturn", "\\path", "plain", "a = b"]
+
+
+def test_formulas_and_the_null_marker_are_escaped_and_round_trip(tmp_path):
+    rows = [dict(ROWS[0], id=f"r{k}", text=value, note=value) for k, value in enumerate(RISKY)]
+    rows.append(dict(ROWS[0], id="null", text="", note=None))
     pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA.arrow), tmp_path / "t.parquet")
-    with pytest.raises(DataError, match=r"t.parquet: the string '\\\\N' cannot be written to CSV"):
-        write_csv(tmp_path / "t.parquet", tmp_path / "t.csv.gz", SCHEMA)
+    write_csv(tmp_path / "t.parquet", tmp_path / "t.csv.gz", SCHEMA)
+    lines = gzip.decompress((tmp_path / "t.csv.gz").read_bytes()).decode().split("\r\n")
+    assert lines[1].startswith('"r0","\'\\N","\'\\N",')  # the text \N: escaped, so not the null marker
+    assert lines[2].startswith('"r1","\'=HYPERLINK(""http://x.org"",""x"")",')  # no spreadsheet runs it
+    assert lines[-2].startswith('"null","",\\N,')  # a null is still the bare marker
+    table = Resource(path="t.csv.gz", basepath=str(tmp_path), schema=Schema.from_descriptor(csv_schema(SCHEMA)))
+    read = table.read_rows()
+    escaped = [row["text"] for row in read[:len(RISKY)]]
+    assert [cell.startswith(ESCAPE) for cell in escaped] == [True] * 9 + [False] * 2
+    undone = [cell[1:] if cell.startswith(ESCAPE) else cell for cell in escaped]
+    assert undone == RISKY and [row["note"] for row in read][-1] is None

@@ -49,7 +49,7 @@ def test_message_fields(write):
     assert (post.reply_to_message_id, post.reply_to_post_id, post.reply_to_chat_id) == ("5", "1001/5", None)
     assert (post.has_media, post.media_type) == (True, "video")
     assert post.reactions == [("👍", 5), ("custom:99", 2)]
-    assert stats == {"records": 1, "record_usage": {"post": 1, "service": 0, "rejected": 0}}
+    assert stats == {"records": 1, "record_usage": {"post": 1, "service": 0, "rejected": 0}, "replaced_characters": 0}
 
 
 def test_entity_offsets_count_utf16_units(write):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from corpus_tools.errors import InputError
@@ -33,15 +35,21 @@ def test_binary_files_are_named(write, content, kind):
         read_text(write("b.bin", content))
 
 
-def test_invalid_utf8_names_line_and_column(write):
+def test_a_byte_that_is_not_utf8_is_replaced_and_counted(write):
     path = write("bad.txt", b"first line\nsecond line\nthi" + b"\xff" + b"rd\n")
+    assert read_text(path) == ("first line\nsecond line\nthi\ufffdrd\n", 1)
+
+
+def test_a_file_in_another_encoding_names_line_and_column(write):
+    path = write("cp1251.txt", ("ok\n" + "Привет, мир\n" * 20).encode("cp1251"))
     with pytest.raises(InputError) as caught:
         read_text(path)
-    assert str(caught.value) == f"{path}:3: invalid UTF-8 (byte 0xff at column 4)"
+    assert re.fullmatch(rf"{path}:2: not UTF-8 \(\d+ undecodable sequences; the first, byte 0xcf, at column 1\)",
+                        str(caught.value))
 
 
 def test_bom_and_line_ends_are_normalised(write):
-    assert read_text(write("w.txt", b"\xef\xbb\xbfa\r\nb\rc\n")) == "a\nb\nc\n"
+    assert read_text(write("w.txt", b"\xef\xbb\xbfa\r\nb\rc\n")) == ("a\nb\nc\n", 0)
 
 
 @pytest.mark.parametrize(

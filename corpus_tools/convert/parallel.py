@@ -17,10 +17,8 @@ pass, so errors read exactly as a one-process run reports them.
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..core.processes import process_pool
 from ..core.progress import progress
 from ..core.records import Reject, counted
 from ..core.schema import TableSchema, load_schemas
@@ -90,8 +89,7 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
     jobs = [_Task(summaries[index], shard, options, parts / f"{k:05d}") for k, (index, shard) in enumerate(tasks)]
     joiners = {name: _Joiner(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool, \
-                progress("Converting", total=len(jobs), unit="parts") as advance:
+        with process_pool(workers) as pool, progress("Converting", total=len(jobs), unit="parts") as advance:
             results = []
             for job, result in zip(jobs, pool.map(_work, jobs)):  # in file order, as each is done
                 results.append(result)
@@ -171,8 +169,9 @@ def _account(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict
         summary = summaries[index]
         summary.posts += result.get("posts", 0)
         summary.rejects += result.get("rejects", 0)
-        facts = summary.facts or {"records": 0, "record_usage": Counter()}
+        facts = summary.facts or {"records": 0, "record_usage": Counter(), "replaced_characters": 0}
         facts["records"] += result["stats"].get("records", 0)
+        facts["replaced_characters"] += result["stats"].get("replaced_characters", 0)
         facts["record_usage"] = Counter(facts["record_usage"]) + Counter(result["stats"].get("record_usage", {}))
         summary.facts = facts
     for summary in summaries:

@@ -55,6 +55,7 @@ class TableWriter:
                 self._writer.write_table(batch, row_group_size=self.row_group_size)
             except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
                 # A null in a required column, or a value of the wrong type: the rows break the schema.
+                # (A full disk is an OSError, and passes: it is no fault of the rows.)
                 raise DataError(f"{self.path.name}: rows do not fit the declared schema ({error})") from None
             self.rows += len(self._buffer)
             self._buffer = []

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..core.schema import key_fields
 from ..errors import UsageError
-from .exports import NULL_MARKER, twin_table
+from .exports import ESCAPE, NULL_MARKER, twin_table
 from .facts import Facts, calendar_bins
 
 FILE = "README.md"
@@ -117,7 +117,10 @@ def _loading(descriptor: dict[str, Any]) -> list[str]:
     return [
         "## Loading", "",
         ("Paths are relative to the folder that holds `datapackage.json`. Timestamps are UTC with microseconds; ids are "
-        f"strings. In the CSV files a null is written `{NULL_MARKER}` and an empty cell is an empty string."), "",
+        f"strings. In the CSV files a null is written `{NULL_MARKER}` and an empty cell is an empty string; a text that "
+        f"starts with `=`, `+`, `-`, `@`, `\\` or `{ESCAPE}` (or a tab) is written with one `{ESCAPE}` in front, so that "
+        f"no spreadsheet runs it as a formula and no text reads as null: drop one leading `{ESCAPE}` from a string cell "
+        "to get its exact value. The Parquet files hold every text as it is."), "",
         "```python", "import pandas as pd", f'posts = pd.read_parquet("{posts}")', "",
         "import duckdb", f"duckdb.sql(\"SELECT channel, count(*) FROM '{posts}' GROUP BY channel\").show()", "```", "",
         "```r", f'posts <- arrow::read_parquet("{posts}")',

@@ -8,8 +8,16 @@ exports) and declared as the CSV schema's only ``missingValues``; an empty strin
 cell. ``""`` cannot be the marker (empty texts would read back as null) and neither can ``NA``
 (it is Namibia's country code). Any reader that honours the declared ``missingValues`` - frictionless
 in Python and R, readr with ``na = "\\N"``, pandas with ``na_values``, DuckDB with ``nullstr`` - reads
-back exactly what the Parquet file holds. A string value equal to the marker cannot be written
-and fails the export.
+back exactly what the Parquet file holds, once it undoes the escape below.
+
+Escaped cells. A text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a
+formula to a spreadsheet (``=HYPERLINK(...)`` runs when a researcher opens the file: OWASP's "CSV
+injection"); one that starts with a backslash could be the null marker ``\\N`` itself. So in the
+CSV twins every such string, and every string that starts with an apostrophe, is written with one
+apostrophe in front: ``=1+1`` as ``'=1+1``, ``\\N`` as ``'\\N``, ``'quoted`` as ``''quoted``.
+Spreadsheets show the apostrophe's text as text; to get the exact value back, drop one leading
+apostrophe from every string cell that has one (``ESCAPE``; the descriptor and the data card say
+so). The Parquet files keep every text exactly as it is.
 
 Cells: strings always quoted (so an empty string is ``""``, never mistaken for anything else),
 integers in decimal, booleans ``true``/``false``, datetimes RFC 3339 in UTC with microseconds
@@ -42,9 +50,10 @@ from isal import igzip
 
 from ..core.files import sha256_file
 from ..core.schema import TableSchema
-from ..errors import DataError
 
 NULL_MARKER = "\\N"
+ESCAPE = "'"  # put before a string cell that a spreadsheet would run, or read as the null marker
+_ESCAPED = r"^[=+\-@\t\r\\']"  # the cells that get it: see the module docstring
 CSV_SUFFIX = "-csv"
 CSV_EXTENSION = ".csv.gz"
 BATCH_ROWS = 16_384  # about 20 MB of posts as CSV: a unit of work per core
@@ -72,15 +81,25 @@ GZIP_LEVEL = 2  # igzip's levels are 0-3; on the posts CSV 3 was markedly slower
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # Arrow's %S carries the microseconds: 00.000000
 
 
-def _cells(table: pa.Table, schema: TableSchema, source: Path) -> pa.Table:
-    """The batch as the CSV writes it: datetimes formatted, and no string equal to the null marker."""
+def escape_cells(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A string column as the CSV twins write it: an apostrophe before every value that starts with a
+    formula character, a backslash or an apostrophe (see the module docstring).
+
+    >>> escape_cells(pa.array(["=1+1", "\\\\N", "'q", "plain", None, "- item"])).to_pylist()
+    ["'=1+1", "'\\\\N", "''q", 'plain', None, "'- item"]
+    """
+    escaped = pc.match_substring_regex(column, _ESCAPED)
+    return pc.if_else(escaped, pc.binary_join_element_wise(ESCAPE, column, ""), column)
+
+
+def _cells(table: pa.Table, schema: TableSchema) -> pa.Table:
+    """The batch as the CSV writes it: datetimes formatted, strings escaped."""
     for index, f in enumerate(schema.fields):
         column = table.column(index)
         if f["type"] == "datetime":
             table = table.set_column(index, f["name"], pc.strftime(column, format=DATETIME_FORMAT))
-        elif f["type"] == "string" and pc.any(pc.equal(column, NULL_MARKER)).as_py():
-            raise DataError(f"{source.name}: the string {NULL_MARKER!r} cannot be written to CSV: it is the "
-                            "declared null marker")
+        elif f["type"] == "string":
+            table = table.set_column(index, f["name"], escape_cells(column))
     return table
 
 
@@ -115,7 +134,7 @@ def write_csv(parquet: Path, out: Path, schema: TableSchema) -> None:
     with out.open("wb") as raw, ThreadPoolExecutor(max_workers=workers) as pool:
         batches = pq.ParquetFile(parquet).iter_batches(batch_size=BATCH_ROWS, columns=schema.field_names)
         for number, batch in enumerate(batches):
-            table = _cells(pa.Table.from_batches([batch]), schema, parquet)
+            table = _cells(pa.Table.from_batches([batch]), schema)
             pending.append(pool.submit(_member, table, number == 0))
             while len(pending) > workers:
                 raw.write(pending.popleft().result())
@@ -136,6 +155,9 @@ def csv_resource(table: str, path: Path, relative: str, schema: TableSchema) -> 
         "encoding": "utf-8",
         "hash": f"sha256:{sha256_file(path)}",
         "bytes": path.stat().st_size,
-        "description": f"{table} as gzip CSV (nulls written as {NULL_MARKER}).",
+        "description": f"{table} as gzip CSV: nulls written as {NULL_MARKER}, and a string that starts with "
+                       f"= + - @ \\ {ESCAPE} (or a tab or carriage return) written with one {ESCAPE} in front, so no "
+                       f"spreadsheet runs it and no text reads as null; drop one leading {ESCAPE} from a string cell "
+                       "to get the exact value (the Parquet resource has it as is).",
         "schema": csv_schema(schema),
     }

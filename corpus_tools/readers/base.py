@@ -103,3 +103,4 @@ class RecordReader(Reader):
     def _finish(self, source_file: str) -> None:
         usage = self._usage(source_file)
         self.stats[source_file]["record_usage"] = {k: usage.get(k, 0) for k in ("post", SERVICE, "rejected")}
+        self.stats[source_file].setdefault("replaced_characters", 0)  # not UTF-8, replaced by U+FFFD

@@ -21,7 +21,7 @@ from ..errors import InputError, UsageError
 from .base import BadRecord, ReaderOptions, RecordReader, Shard
 from .detect import Head
 from .mapping import media_type, message_number, set_reply
-from .textfile import check_file
+from .textfile import MAX_REPLACED_SHARE, check_file, replace_surrogates
 from .timestamps import BadTimestamp, from_instant, set_published
 
 # field -> column in 4CAT's Telegram CSV. An empty column name means "not in this export".
@@ -63,19 +63,24 @@ class CsvReader(RecordReader):
         check_file(path)
         csv.field_size_limit(sys.maxsize)  # post bodies can be long
         self._usage(source_file)
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        replaced, rows_replaced = 0, 0
+        # Bytes that are not UTF-8 are read as lone surrogates, then replaced by U+FFFD row by row.
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             rows = csv.reader(handle)
             try:
                 header = next(rows)
                 self._check_header(path, header)
                 for row in rows:
+                    row, count = _replaced(row)
+                    replaced, rows_replaced = replaced + count, rows_replaced + (count > 0)
                     result = self._tally(source_file, self._row(header, row, source_file, rows.line_num))
                     if result is not None:
                         yield result
-            except UnicodeDecodeError as error:
-                raise InputError(f"{path}:{rows.line_num + 1}: invalid UTF-8 (byte 0x{error.object[error.start]:02x})") from None
             except csv.Error as error:
                 raise InputError(f"{path}:{rows.line_num}: malformed CSV ({error})") from None
+        if rows_replaced > max(10, MAX_REPLACED_SHARE * rows.line_num):
+            raise InputError(f"{path}: not UTF-8 ({rows_replaced} of {rows.line_num} rows hold bytes that are not)")
+        self.stats[source_file]["replaced_characters"] = replaced
         self._finish(source_file)
 
     def _check_header(self, path: Path, header: list[str]) -> None:
@@ -120,6 +125,14 @@ class CsvReader(RecordReader):
                       zone=self.options.tz)
         if get("edited_at") is not None:
             post.edited_at = from_instant(get("edited_at"))
+
+
+def _replaced(row: list[str]) -> tuple[list[str], int]:
+    """The row with undecodable bytes (lone surrogates) replaced by U+FFFD, and how many were."""
+    if not replace_surrogates("".join(row))[1]:
+        return row, 0
+    fixed = [replace_surrogates(cell) for cell in row]
+    return [cell for cell, _ in fixed], sum(count for _, count in fixed)
 
 
 def _number(value: str | None, name: str) -> int | None:

@@ -12,6 +12,7 @@ reject, so nothing read is lost.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,7 +23,7 @@ from .base import ReaderOptions, RecordReader, Shard
 from .detect import Head, content_kind
 from .shards import ByteRange, message_shards
 from .telegram_desktop import Chat, convert_message
-from .textfile import check_file, read_head
+from .textfile import CleanJson, check_file, read_head
 
 _CHAT_LISTS = ("chats.list.item", "left_chats.list.item")
 _SNIPPET_BYTES = 200
@@ -44,22 +45,41 @@ class TelegramJsonReader(RecordReader):
         if content_kind(read_head(path, 4096)) != "json-object":
             raise InputError(f"{path}: not a JSON object, so not a Telegram Desktop export")
         self._usage(source_file)
-        count = 0
-        with path.open("rb") as handle:
-            try:
-                items = _messages(handle, path) if shard is None else _shard_messages(handle, path, shard)
-                for index, (chat, message) in enumerate(items, start=shard.first_record if shard else 0):
-                    result = self._tally(source_file, convert_message(
-                        message, chat=chat, options=self.options, source_file=source_file, index=index))
-                    count += 1
-                    if result is not None:
-                        yield result
-            except ijson.JSONError as error:
-                if count == 0 and shard is None:
-                    raise InputError(f"{path}: malformed JSON ({_one_line(error)})") from None
-                self.stats[source_file]["broken"] = True  # a parallel read is redone in one pass
-                yield self._tally(source_file, _break_reject(handle, path, source_file, error))  # type: ignore[misc]
+        done, repair = 0, False
+        while True:  # twice at most: a byte that is not UTF-8 restarts the read with repair on
+            with path.open("rb") as raw:
+                cleaned = CleanJson(raw if shard is None else ByteRange(path, shard.start, shard.end, prefix=b"[",
+                                                                         suffix=b"]"), repair=repair)
+                try:
+                    for result in self._convert(cleaned, path, source_file, shard, skip=done):
+                        done += 1
+                        if result is not None:
+                            yield result
+                    break
+                except (ijson.JSONError, UnicodeDecodeError) as error:
+                    if not repair and _not_utf8(error):
+                        repair = True
+                        continue
+                    if done == 0 and shard is None:
+                        raise InputError(f"{path}: malformed JSON ({_one_line(error)})") from None
+                    self.stats[source_file]["broken"] = True  # a parallel read is redone in one pass
+                    yield self._tally(source_file, _break_reject(raw, path, source_file, error))  # type: ignore[misc]
+                    break
+                finally:
+                    self.stats[source_file]["replaced_characters"] = cleaned.replaced
         self._finish(source_file)
+
+    def _convert(self, cleaned: CleanJson, path: Path, source_file: str, shard: Shard | None, *,
+                 skip: int) -> Iterator[Post | Reject | None]:
+        """Every message's outcome (None for a service message), after the first ``skip`` (already
+        given before a restart)."""
+        handle = io.BufferedReader(cleaned, 1 << 16)
+        items = _messages(handle, path) if shard is None else _shard_messages(handle, path)
+        first = shard.first_record if shard else 0
+        for index, (chat, message) in enumerate(items, start=first):
+            if index - first >= skip:
+                yield self._tally(source_file, convert_message(
+                    message, chat=chat, options=self.options, source_file=source_file, index=index))
 
     def shards(self, path: Path, count: int) -> list[Shard] | None:
         """An indented single-chat export cut between messages (see ``shards``); not a full account."""
@@ -79,16 +99,17 @@ def _messages(handle: BinaryIO, path: Path) -> Iterator[tuple[Chat, Any]]:
     yield from _account_messages(handle)
 
 
-def _shard_messages(handle: BinaryIO, path: Path, shard: Shard) -> Iterator[tuple[Chat, Any]]:
-    """(chat, message) for the messages of one part of a single-chat export."""
+def _shard_messages(part: BinaryIO, path: Path) -> Iterator[tuple[Chat, Any]]:
+    """(chat, message) for the messages of one part of a single-chat export (``part``: its
+    messages as a JSON array)."""
     import ijson
 
-    chat = _shape(handle, path)
+    with path.open("rb") as whole:
+        chat = _shape(whole, path)
     if chat is None:
         raise InputError(f"{path}: a full-account export cannot be read in parts")
-    with ByteRange(path, shard.start, shard.end, prefix=b"[", suffix=b"]") as part:
-        for message in ijson.items(part, "item", use_float=True):
-            yield chat, message
+    for message in ijson.items(part, "item", use_float=True):
+        yield chat, message
 
 
 def _shape(handle: BinaryIO, path: Path) -> Chat | None:
@@ -146,6 +167,11 @@ def _break_reject(handle: BinaryIO, path: Path, source_file: str, error: Excepti
     snippet = handle.read(_SNIPPET_BYTES).decode("utf-8", "replace")
     return Reject(source_file, f"byte {position}", f"malformed JSON, the rest of the file is unreadable "
                   f"({_one_line(error)})", snippet)
+
+
+def _not_utf8(error: Exception) -> bool:
+    """Did the parser stop at bytes that are not UTF-8 (which a repairing read replaces)?"""
+    return isinstance(error, UnicodeDecodeError) or "invalid bytes in UTF8" in str(error)
 
 
 def _one_line(error: Exception) -> str:

@@ -314,7 +314,7 @@ class TelegramTextReader(Reader):
         if not self.channel:
             raise InputError(f"{path}: telegram-text dumps do not name their channel; pass {{channel}}",
                              options=["channel"])
-        text = read_text(path)
+        text, replaced = read_text(path)
         _refuse_other_formats(path, text)
         lines = text.split("\n")
         if text.endswith("\n"):
@@ -331,7 +331,7 @@ class TelegramTextReader(Reader):
         if segments and segments[-1].end >= dump.n:
             _mark_truncated(records[-1], segments[-1], ends_with_newline=text.endswith("\n"))
         usage.add("blank", sum(1 for i in range(dump.n) if dump.blank(i)))
-        self.stats[source_file] = {"lines": dump.n, "line_usage": usage.as_dict()}
+        self.stats[source_file] = {"lines": dump.n, "line_usage": usage.as_dict(), "replaced_characters": replaced}
         yield from records
 
     def _record(self, d: _Dump, seg: _Segment, source_file: str, usage: LineUsage) -> Post | Reject:

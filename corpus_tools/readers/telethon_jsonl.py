@@ -22,7 +22,7 @@ from .detect import Head
 from .mapping import count_or_none, media_type, message_number, reaction, set_reply, strip_peer, text_or_none
 from .shards import ByteRange, line_shards
 from .spans import Span, attach, nfc_with_spans, utf16_offsets
-from .textfile import check_file
+from .textfile import check_file, replace_lone_surrogates
 from .timestamps import BadTimestamp, from_instant
 
 _ENTITY_KINDS = {
@@ -75,6 +75,9 @@ class TelethonJsonlReader(RecordReader):
 
     def _line(self, raw: bytes, source_file: str, number: int) -> tuple[Post | Reject | str, bool]:
         location = f"line {number}"
+        raw, replaced = replace_lone_surrogates(raw)
+        if replaced:
+            self.stats[source_file]["replaced_characters"] = self.stats[source_file].get("replaced_characters", 0) + replaced
         try:
             text = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as error:
@@ -84,6 +87,8 @@ class TelethonJsonlReader(RecordReader):
             record = json.loads(text)
         except json.JSONDecodeError as error:
             return Reject(source_file, location, f"malformed JSON line ({error.msg} at column {error.colno})", text), False
+        except RecursionError:
+            return Reject(source_file, location, "JSON nested too deeply to be a message", text[:1000]), False
         if not isinstance(record, dict):
             return Reject(source_file, location, f"line is a JSON {type(record).__name__}, not an object", text), False
         if record.get("_") == "MessageService":

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ..core.processes import die_with_parent
 from .messages import Channel, Segment
 from .posts import ChannelStream
 from .truth import Tally
@@ -86,7 +87,7 @@ def _rendered(jobs: list[Job], writer: FormatWriter, sink: Sink, *, workers: int
             yield render(job, sink)
             _frame_end(job, writer, sink)
         return
-    with multiprocessing.get_context().Pool(workers) as pool:
+    with multiprocessing.get_context().Pool(workers, initializer=die_with_parent) as pool:  # exiting terminates
         pending: deque = deque()
         upcoming = iter(enumerate(jobs))
         for _ in range(2 * workers):
