@@ -66,9 +66,13 @@ def check_descriptor(descriptor: Any, file: Path) -> dict[str, Any]:
 
 def load_descriptor(path: Path) -> tuple[dict[str, Any], Path]:
     """The checked descriptor at ``path`` (its file, or the folder holding ``datapackage.json``) and
-    the file it was read from."""
+    the file it was read from. Every resource's path is checked here, before any command opens one."""
     file = path / DESCRIPTOR if path.is_dir() else path
-    return check_descriptor(read_json(file, what="data package descriptor"), file), file
+    descriptor = check_descriptor(read_json(file, what="data package descriptor"), file)
+    for resource in descriptor["resources"]:
+        if "data" not in resource:
+            resource_path(file.parent, resource)
+    return descriptor, file
 
 
 def resource_path(root: Path, resource: dict[str, Any]) -> Path:

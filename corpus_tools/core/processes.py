@@ -24,12 +24,13 @@ from contextlib import contextmanager
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
-def die_with_parent() -> None:
-    """Pool initializer: end this worker when its parent process ends, however the parent ends.
+def die_with_parent(parent: int) -> None:
+    """Pool initializer (``initargs=(os.getpid(),)``): end this worker when its parent process
+    ``parent`` ends, however it ends.
 
     On Linux the kernel sends SIGKILL (``prctl(PR_SET_PDEATHSIG)``); everywhere a watchdog thread
-    also exits when the parent is gone (the worker is re-parented, so ``getppid`` changes)."""
-    parent = os.getppid()
+    also exits when the parent is gone (the worker is re-parented, so ``getppid`` changes). A parent
+    that died while the worker was still starting is noticed here too."""
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -61,7 +62,8 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
 def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` fresh ('spawn') processes that die with this one, and are stopped at
     once when the block raises (Ctrl-C included) rather than waited for."""
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
     try:
         yield pool
     except BaseException:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def _rendered(jobs: list[Job], writer: FormatWriter, sink: Sink, *, workers: int
             yield render(job, sink)
             _frame_end(job, writer, sink)
         return
-    with multiprocessing.get_context().Pool(workers, initializer=die_with_parent) as pool:  # exiting terminates
+    with multiprocessing.get_context().Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:  # exiting terminates
         pending: deque = deque()
         upcoming = iter(enumerate(jobs))
         for _ in range(2 * workers):
