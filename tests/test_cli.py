@@ -10,9 +10,9 @@ from corpus_tools.cli import app
 from corpus_tools.errors import DataError
 from corpus_tools.package import build as build_module
 
-from .conftest import ROOT
-from .test_build import CONFIG
-from .test_convert import DUMP
+from tests.conftest import ROOT
+from tests.package.test_build import CONFIG
+from tests.convert.test_run import DUMP
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ import pytest
 from corpus_tools.errors import DataError
 from corpus_tools.package.build import build
 
-from ..test_build import CONFIG, project  # noqa: F401 (a fixture)
+from tests.package.test_build import CONFIG, project  # noqa: F401 (a fixture)
 
 
 def test_a_failing_validation_publishes_nothing_but_writes_the_reports(project, monkeypatch):  # noqa: F811

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from corpus_tools.cli import app
 
 from .conftest import write_package, write_tables
-from .test_planted import near_duplicate_pair, unmerged_renderings
+from .test_run import near_duplicate_pair, unmerged_renderings
 
 runner = CliRunner()
 

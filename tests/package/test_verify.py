@@ -14,7 +14,7 @@ from corpus_tools.package.archive import write_archive
 from corpus_tools.package.descriptor import PackageFiles
 from corpus_tools.package.verify import verify
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 @pytest.fixture

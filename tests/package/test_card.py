@@ -16,7 +16,7 @@ from corpus_tools.package.croissant import croissant
 from corpus_tools.package.facts import Facts, calendar_bins, read_facts
 from corpus_tools.package.figure import overview_png
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
 TABLES = {r["name"]: ROOT / r["path"] for r in DESCRIPTOR["resources"] if r["format"] == "parquet"}

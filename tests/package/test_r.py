@@ -13,8 +13,8 @@ from datetime import date, datetime
 import pyarrow.parquet as pq
 import pytest
 
-from .conftest import ROOT
-from .test_package_exports import edge_package
+from tests.conftest import ROOT
+from tests.package.test_exports import edge_package
 
 SCRIPT = ROOT / "tests" / "r" / "read_csv_resources.R"
 

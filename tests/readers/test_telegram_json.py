@@ -17,7 +17,7 @@ from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.readers.telegram_json import TelegramJsonReader
 from corpus_tools.readers.timestamps import parse_zone
 
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 DESKTOP = SAMPLES / "telegram_desktop"
 SAMPLE_FILES = ["public-channel-2023-2025.result.json", "old-format-2022.result.json", "dates-edge-cases.result.json"]

@@ -11,7 +11,7 @@ from corpus_tools.errors import DataError, InputError, UsageError
 from corpus_tools.package import build as build_module
 from corpus_tools.package.build import build
 
-from .test_convert import DUMP
+from tests.convert.test_run import DUMP
 
 CONFIG = """\
 [package]

@@ -11,8 +11,8 @@ from corpus_tools.errors import UsageError
 from corpus_tools.package.build import build, package, write_version
 from corpus_tools.package.versioning.semver import Level
 
-from .test_build import CONFIG
-from .test_convert import DUMP
+from tests.package.test_build import CONFIG
+from tests.convert.test_run import DUMP
 
 NEW_POST = ("The ministry welcomed the #BRICS summit on April 5.\nA body line that both renderings show.\n"
             "A body line that both renderings show.\n")
