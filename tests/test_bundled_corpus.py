@@ -22,7 +22,7 @@ from corpus_tools.core.schema import load_schemas
 from corpus_tools.package.build import build
 from corpus_tools.readers.telegram_text import INTERFACE_STRINGS
 
-from .conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED
 
 # (first line, last line) of each post in the raw file.
 POST_LINES = [(1, 25), (26, 34), (35, 63), (64, 72), (73, 105), (106, 136), (137, 155), (156, 166),

@@ -13,7 +13,7 @@ import pytest
 
 from corpus_tools.core.schema import load_schemas
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
 TABLES = [(r["name"], ROOT / r["path"]) for r in DESCRIPTOR["resources"] if r["format"] == "parquet"]

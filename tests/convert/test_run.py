@@ -10,23 +10,7 @@ from corpus_tools.convert.steps.dating import Period
 from corpus_tools.core.schema import load_schemas
 from corpus_tools.errors import DataError, InputError
 
-DUMP = """\
-🇷🇺🇳🇪 On April 3, the minister met his colleague #RussiaNiger
-They discussed cooperation in many fields, see https://mid.ru/en/1
-They discussed cooperation in many fields, see https://mid.ru/en/1
-Forwarded from MoD Russia
-Today, on 4 April, the ministry reported the strike.
-A second paragraph of the forwarded report, long.
-A second paragraph of the forwarded report, long.
-Please open Telegram to view this post
-VIEW IN TELEGRAM
-Russian MFA 🇷🇺
-🇷🇺🇳🇪 On April 3, the minister met his colleague #RussiaNiger They discussed…
-A reply to that post, asking @MFARussia a question
-It has a body paragraph that repeats below.
-It has a body paragraph that repeats below.
-Forwarded from Nobody
-"""
+from tests.conftest import DUMP
 
 
 def run(tmp_path, write, **options):

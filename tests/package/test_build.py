@@ -11,34 +11,7 @@ from corpus_tools.errors import DataError, InputError, UsageError
 from corpus_tools.package import build as build_module
 from corpus_tools.package.build import build
 
-from tests.convert.test_run import DUMP
-
-CONFIG = """\
-[package]
-name = "test-dataset"
-title = "A test dataset"
-description = "Three posts."
-version = "1.2.3"
-keywords = ["test"]
-[[package.licenses]]
-name = "CC-BY-4.0"
-path = "https://creativecommons.org/licenses/by/4.0/"
-[convert]
-format = "telegram-text"
-channel = "MFARussia"
-period = "2025-04-03/2025-04-05"
-[[inputs]]
-path = "raw/dump.txt"
-title = "A dump"
-"""
-
-
-@pytest.fixture
-def project(tmp_path):
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "dump.txt").write_text(DUMP, encoding="utf-8")
-    (tmp_path / "dataset.toml").write_text(CONFIG, encoding="utf-8")
-    return tmp_path
+from tests.conftest import DUMP
 
 
 def sha256(path):

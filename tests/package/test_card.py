@@ -17,9 +17,7 @@ from corpus_tools.package.facts import Facts, calendar_bins, read_facts
 from corpus_tools.package.figure import overview_png
 
 from tests.conftest import ROOT
-
-DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
-TABLES = {r["name"]: ROOT / r["path"] for r in DESCRIPTOR["resources"] if r["format"] == "parquet"}
+from tests.package.conftest import DESCRIPTOR, TABLES
 
 
 def test_facts_of_the_bundled_corpus():

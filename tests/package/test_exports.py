@@ -3,7 +3,6 @@ empty string, quotes, newlines, 'NA', unicode, microseconds - in frictionless, p
 
 import gzip
 import json
-from datetime import UTC, date, datetime
 
 import duckdb
 import pandas as pd
@@ -14,48 +13,16 @@ from frictionless import Resource, Schema
 
 from corpus_tools.core.schema import TableSchema
 from corpus_tools.errors import DataError
-from corpus_tools.package.descriptor import PACKAGE_PROFILE, table_resource
-from corpus_tools.package.exports import NULL_MARKER, csv_resource, csv_schema, write_csv
+from corpus_tools.package.exports import NULL_MARKER, csv_schema, write_csv
 
-SCHEMA = TableSchema("things", {
-    "fields": [
-        {"name": "id", "type": "string", "constraints": {"required": True}},
-        {"name": "text", "type": "string", "constraints": {"required": True}},
-        {"name": "note", "type": "string"},
-        {"name": "n", "type": "integer"},
-        {"name": "x", "type": "number"},
-        {"name": "flag", "type": "boolean"},
-        {"name": "at", "type": "datetime"},
-        {"name": "day", "type": "date"},
-    ],
-    "primaryKey": ["id"],
-    "missingValues": [],
-})
-ROWS = [
-    {"id": "a", "text": "", "note": None, "n": None, "x": None, "flag": None, "at": None, "day": None},
-    {"id": "NA", "text": 'a "quote", a comma\nand a second line', "note": "", "n": -5, "x": 1.5, "flag": True,
-     "at": datetime(2025, 4, 3, 12, 30, 1, 123456, tzinfo=UTC), "day": date(2025, 4, 3)},
-    {"id": "c", "text": "🇷🇺 кириллица\r\nCRLF", "note": "NULL", "n": 2**40, "x": 1e-7, "flag": False,
-     "at": datetime(2025, 4, 5, tzinfo=UTC), "day": date(2025, 4, 5)},
-]
+from tests.package.conftest import ROWS, SCHEMA, edge_package
+
 CSV = (  # strings always quoted, so "" is the empty string and the bare marker \N is null
     'id,text,note,n,x,flag,at,day\r\n'
     '"a","",\\N,\\N,\\N,\\N,\\N,\\N\r\n'
     '"NA","a ""quote"", a comma\nand a second line","",-5,1.5,true,"2025-04-03T12:30:01.123456Z",2025-04-03\r\n'
     '"c","🇷🇺 кириллица\r\nCRLF","NULL",1099511627776,1e-7,false,"2025-04-05T00:00:00.000000Z",2025-04-05\r\n'
 )
-
-
-def edge_package(root):
-    """A package of one table holding the edge cases, as Parquet and CSV twin: (descriptor path, rows)."""
-    (root / "data").mkdir(parents=True)
-    pq.write_table(pa.Table.from_pylist(ROWS, schema=SCHEMA.arrow), root / "data" / "things.parquet")
-    write_csv(root / "data" / "things.parquet", root / "data" / "things.csv.gz", SCHEMA)
-    resources = [table_resource("things", root / "data" / "things.parquet", "data/things.parquet", SCHEMA),
-                 csv_resource("things", root / "data" / "things.csv.gz", "data/things.csv.gz", SCHEMA)]
-    descriptor = {"$schema": PACKAGE_PROFILE, "name": "edge-cases", "resources": resources}
-    (root / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False))
-    return root / "datapackage.json"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import ROOT
-from tests.package.test_exports import edge_package
+from tests.package.conftest import edge_package
 
 SCRIPT = ROOT / "tests" / "r" / "read_csv_resources.R"
 

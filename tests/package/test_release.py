@@ -11,8 +11,7 @@ from corpus_tools.errors import UsageError
 from corpus_tools.package.build import build, package, write_version
 from corpus_tools.package.versioning.semver import Level
 
-from tests.package.test_build import CONFIG
-from tests.convert.test_run import DUMP
+from tests.conftest import CONFIG, DUMP, make_project
 
 NEW_POST = ("The ministry welcomed the #BRICS summit on April 5.\nA body line that both renderings show.\n"
             "A body line that both renderings show.\n")
@@ -142,9 +141,7 @@ def test_package_usage_errors(project, options, message):
 
 
 def test_bump_needs_a_previous_version(tmp_path):
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "dump.txt").write_text(DUMP, encoding="utf-8")
-    (tmp_path / "dataset.toml").write_text(CONFIG, encoding="utf-8")
+    make_project(tmp_path)
     with pytest.raises(UsageError, match="no previous version to bump"):
         package(tmp_path, bump="minor")
     assert package(tmp_path, version="0.1.0").diff is None

@@ -17,56 +17,48 @@ from corpus_tools.package.verify import verify
 from tests.conftest import ROOT
 
 
-@pytest.fixture
-def package(tmp_path):
-    """A copy of the committed package."""
-    shutil.copy(ROOT / "datapackage.json", tmp_path)
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path / "datapackage.json"
-
-
 def flip_byte(path, offset):
     data = bytearray(path.read_bytes())
     data[offset] ^= 0x01
     path.write_bytes(bytes(data))
 
 
-def test_the_committed_package_verifies(package):
-    result = verify(package)
+def test_the_committed_package_verifies(committed_package):
+    result = verify(committed_package)
     assert (result.name, result.version, result.resources) == ("russian-mfa-telegram-en", "1.0.0", 14)
-    assert verify(package.parent).resources == 14  # the folder works too
+    assert verify(committed_package.parent).resources == 14  # the folder works too
 
 
 @pytest.mark.parametrize("file", ["data/posts.parquet", "data/hashtags.csv.gz", "data/rejects.parquet"])
 @pytest.mark.parametrize("where", [0, -1, 100])
-def test_one_flipped_byte_fails_naming_the_file(package, file, where):
-    flip_byte(package.parent / file, where)
+def test_one_flipped_byte_fails_naming_the_file(committed_package, file, where):
+    flip_byte(committed_package.parent / file, where)
     with pytest.raises(DataError, match=f"verify failed: {file}: sha256 [0-9a-f]{{64}}, declared [0-9a-f]{{64}}$"):
-        verify(package)
+        verify(committed_package)
 
 
-def test_frictionless_does_not_notice_a_flipped_parquet_byte(package):
+def test_frictionless_does_not_notice_a_flipped_parquet_byte(committed_package):
     """Why verify exists: frictionless-py 5.x skips the hash of a Parquet resource."""
-    path = package.parent / "data" / "posts.parquet"
+    path = committed_package.parent / "data" / "posts.parquet"
     flip_byte(path, path.read_bytes().index(b"parquet-cpp-arrow"))  # in the footer's created_by: still readable
-    descriptor = json.loads(package.read_text())
+    descriptor = json.loads(committed_package.read_text())
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] == "posts"]
-    package.write_text(json.dumps(descriptor))
-    assert validate(package).valid
+    committed_package.write_text(json.dumps(descriptor))
+    assert validate(committed_package).valid
     with pytest.raises(DataError, match="data/posts.parquet: sha256"):
-        verify(package)
+        verify(committed_package)
 
 
-def test_a_changed_size_and_a_missing_file(package):
-    declared = (package.parent / "data" / "links.csv.gz").stat().st_size
-    with (package.parent / "data" / "links.csv.gz").open("ab") as out:
+def test_a_changed_size_and_a_missing_file(committed_package):
+    declared = (committed_package.parent / "data" / "links.csv.gz").stat().st_size
+    with (committed_package.parent / "data" / "links.csv.gz").open("ab") as out:
         out.write(b"\0")
     changed = f"data/links.csv.gz: {declared + 1} bytes, declared {declared}"
     with pytest.raises(DataError, match=changed):
-        verify(package)
-    (package.parent / "data" / "mentions.parquet").unlink()
+        verify(committed_package)
+    (committed_package.parent / "data" / "mentions.parquet").unlink()
     with pytest.raises(InputError, match=f"data/mentions.parquet: missing; {changed}"):
-        verify(package)  # a missing file is exit 2, and every problem is named
+        verify(committed_package)  # a missing file is exit 2, and every problem is named
 
 
 @pytest.mark.parametrize(("edit", "message"), [
@@ -75,12 +67,12 @@ def test_a_changed_size_and_a_missing_file(package):
     (lambda r: r.pop("hash"), "declares no sha256 hash"),
     (lambda r: r.pop("_bytes"), "declares no sha256 hash and size"),
 ])
-def test_a_resource_that_cannot_be_checked_fails(package, edit, message):
-    descriptor = json.loads(package.read_text())
+def test_a_resource_that_cannot_be_checked_fails(committed_package, edit, message):
+    descriptor = json.loads(committed_package.read_text())
     edit(descriptor["resources"][0])
-    package.write_text(json.dumps(descriptor))
+    committed_package.write_text(json.dumps(descriptor))
     with pytest.raises(DataError, match=message):
-        verify(package)
+        verify(committed_package)
 
 
 def test_a_descriptor_that_is_not_there_or_not_one(tmp_path):
@@ -91,16 +83,16 @@ def test_a_descriptor_that_is_not_there_or_not_one(tmp_path):
         verify(tmp_path)
 
 
-def test_the_archive_holds_the_package_and_verifies_unpacked(package, tmp_path_factory):
-    root = package.parent
+def test_the_archive_holds_the_package_and_verifies_unpacked(committed_package, tmp_path_factory):
+    root = committed_package.parent
     for name in ("CHANGELOG.md", "croissant.json"):
         shutil.copy(ROOT / name, root)
-    out = write_archive(PackageFiles.load(package), root / "dist" / "x.zip", data_prefix="data")
-    again = write_archive(PackageFiles.load(package), root / "dist" / "y.zip", data_prefix="data")
+    out = write_archive(PackageFiles.load(committed_package), root / "dist" / "x.zip", data_prefix="data")
+    again = write_archive(PackageFiles.load(committed_package), root / "dist" / "y.zip", data_prefix="data")
     assert out.read_bytes() == again.read_bytes()
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
-        created = datetime.fromisoformat(json.loads(package.read_text())["created"])
+        created = datetime.fromisoformat(json.loads(committed_package.read_text())["created"])
         stamp = created.replace(second=created.second // 2 * 2).timetuple()[:6]  # zip keeps even seconds
         assert {info.date_time for info in archive.infolist()} == {stamp}  # the version's time, not the files' mtimes
         unpacked = tmp_path_factory.mktemp("unpacked")

@@ -7,10 +7,8 @@ import pytest
 from corpus_tools.errors import DataError
 from corpus_tools.package.build import build
 
-from tests.package.test_build import CONFIG, project  # noqa: F401 (a fixture)
 
-
-def test_a_failing_validation_publishes_nothing_but_writes_the_reports(project, monkeypatch):  # noqa: F811
+def test_a_failing_validation_publishes_nothing_but_writes_the_reports(project, monkeypatch):
     build(project / "dataset.toml")
     before = {p: p.read_bytes() for p in (project / "data").iterdir() if p.is_file()}
     before_descriptor = (project / "datapackage.json").read_bytes()

@@ -5,8 +5,8 @@ import shutil
 
 from corpus_tools.package.build import build
 
-from ..conftest import ROOT
-from .conftest import failed, result_of, run
+from tests.conftest import ROOT
+from tests.validate.conftest import failed, result_of, run
 
 
 def test_the_committed_package_passes_at_error_severity_with_its_hashes_checked():

@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 
 from corpus_tools.cli import app
 
-from .conftest import write_package, write_tables
-from .test_run import near_duplicate_pair, unmerged_renderings
+from tests.validate.conftest import near_duplicate_pair, unmerged_renderings, write_package, write_tables
 
 runner = CliRunner()
 

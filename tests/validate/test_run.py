@@ -7,76 +7,62 @@ from datetime import UTC, datetime
 
 import pytest
 
-from .conftest import failed, moment, result_of, run, write_tables
-
-
-def _row(tables, post_id):
-    return next(r for r in tables["posts"] if r["post_id"] == post_id)
+from tests.validate.conftest import (failed, moment, near_duplicate_pair, post_row, result_of, run,
+                                     unmerged_renderings, write_tables)
 
 
 def duplicate_id(tables):
-    _row(tables, "beta/3")["post_id"] = "beta/2"
+    post_row(tables, "beta/3")["post_id"] = "beta/2"
     return {"beta/2"}
 
 
-def unmerged_renderings(tables):
-    row = _row(tables, "alpha/1")
-    row["text"] = row["text"] + "\n" + row["text"]  # both renderings of the post, one after the other
-    return {"alpha/1"}
-
-
-def near_duplicate_pair(tables):
-    _row(tables, "beta/3")["text"] = _row(tables, "alpha/4")["text"] + " Today."
-    return {"alpha/4", "beta/3"}
-
-
 def future_date(tables):
-    _row(tables, "beta/3")["published_at"] = datetime(2099, 1, 1, tzinfo=UTC)
+    post_row(tables, "beta/3")["published_at"] = datetime(2099, 1, 1, tzinfo=UTC)
     return {"beta/3"}
 
 
 def date_outside_coverage(tables):
-    _row(tables, "beta/1")["published_at"] = datetime(2025, 3, 15, 9, tzinfo=UTC)
+    post_row(tables, "beta/1")["published_at"] = datetime(2025, 3, 15, 9, tzinfo=UTC)
     return {"beta/1"}
 
 
 def decreasing_dates(tables):
-    _row(tables, "alpha/4")["published_at"] = moment(4, 10, 30)  # before alpha/3 (4 April, 11:00)
+    post_row(tables, "alpha/4")["published_at"] = moment(4, 10, 30)  # before alpha/3 (4 April, 11:00)
     return {"alpha/4"}
 
 
 def dangling_reply(tables):
-    _row(tables, "beta/2")["reply_to_post_id"] = "alpha/999"
+    post_row(tables, "beta/2")["reply_to_post_id"] = "alpha/999"
     return {"beta/2"}
 
 
 def null_text(tables):
-    _row(tables, "alpha/2")["text"] = None
+    post_row(tables, "alpha/2")["text"] = None
     return {"alpha/2"}
 
 
 def null_source_file(tables):
-    _row(tables, "beta/1")["source_file"] = None
+    post_row(tables, "beta/1")["source_file"] = None
     return {"beta/1"}
 
 
 def leftover_interface_string(tables):
-    _row(tables, "alpha/3")["text"] += "\nVIEW IN TELEGRAM"
+    post_row(tables, "alpha/3")["text"] += "\nVIEW IN TELEGRAM"
     return {"alpha/3"}
 
 
 def exact_duplicate_in_channel(tables):
-    _row(tables, "beta/3")["text"] = _row(tables, "beta/1")["text"]
+    post_row(tables, "beta/3")["text"] = post_row(tables, "beta/1")["text"]
     return {"beta/1", "beta/3"}
 
 
 def empty_text_without_media(tables):
-    _row(tables, "alpha/5")["has_media"] = False
+    post_row(tables, "alpha/5")["has_media"] = False
     return {"alpha/5"}
 
 
 def decomposed_text(tables):
-    _row(tables, "beta/2")["text"] = _row(tables, "beta/2")["text"].replace("é", "e\u0301")
+    post_row(tables, "beta/2")["text"] = post_row(tables, "beta/2")["text"].replace("é", "e\u0301")
     return {"beta/2"}
 
 
@@ -135,7 +121,7 @@ def test_near_duplicates_are_warnings_with_a_cluster_id(tmp_path, tables):
 
 
 def test_the_same_text_in_two_channels_is_a_warning(tmp_path, tables):
-    _row(tables, "beta/3")["text"] = _row(tables, "alpha/2")["text"]
+    post_row(tables, "beta/3")["text"] = post_row(tables, "alpha/2")["text"]
     result = run(write_tables(tmp_path, tables))
     assert failed(result) == {"posts.text.exact_duplicates_across_channels"}  # not also a near-duplicate
     assert result.exit_code == 0
