@@ -11,6 +11,7 @@ from corpus_tools.core.schema import load_schemas
 from corpus_tools.errors import DataError, InputError
 
 from tests.conftest import DUMP
+from tests.convert.conftest import desktop_export, desktop_message
 
 
 def run(tmp_path, write, **options):
@@ -69,22 +70,13 @@ def test_source_names_are_relative_to_the_common_folder(tmp_path):
     assert source_names([a]) == ["result.json"]
 
 
-def _export(channel_id, messages):
-    return json.dumps({"name": f"Channel {channel_id}", "type": "public_channel", "id": channel_id,
-                       "messages": messages})
-
-
-def _message(number, text="post", **fields):
-    return {"id": number, "type": "message", "date_unixtime": str(1743674400 + number), "text": text, **fields}
-
-
 def test_many_channels_convert_into_one_table_set(tmp_path, write):
     inputs = []
     for channel in range(1, 21):
         (tmp_path / f"ChatExport_{channel}").mkdir()
-        messages = [_message(1, f"hello from {channel}"), _message(2, "again", reply_to_message_id=1),
+        messages = [desktop_message(1, f"hello from {channel}"), desktop_message(2, "again", reply_to_message_id=1),
                     {"id": 3, "type": "service", "action": "pin_message"}]
-        inputs.append(write(f"ChatExport_{channel}/result.json", _export(channel, messages)))
+        inputs.append(write(f"ChatExport_{channel}/result.json", desktop_export(channel, messages)))
     result = convert(inputs, tmp_path / "out")
     posts = pd.read_parquet(tmp_path / "out" / "posts.parquet")
     assert result.tables["posts"] == 40 and posts.post_id.is_unique
@@ -93,18 +85,10 @@ def test_many_channels_convert_into_one_table_set(tmp_path, write):
     assert posts.reply_to_post_id.dropna().tolist() == [f"{c}/1" for c in range(1, 21)]
 
 
-def test_replies_to_posts_outside_the_dataset_are_unlinked(tmp_path, write):
-    path = write("result.json", _export(5, [_message(10, reply_to_message_id=9), _message(11, reply_to_message_id=10)]))
-    result = convert([path], tmp_path / "out")
-    posts = pd.read_parquet(tmp_path / "out" / "posts.parquet")
-    assert posts.reply_to_message_id.tolist() == ["9", "10"]
-    assert posts.reply_to_post_id.tolist()[1] == "5/10" and pd.isna(posts.reply_to_post_id.tolist()[0])
-    assert result.steps["drop_dangling_replies"] == {"unlinked": 1}
-
-
 @pytest.mark.parametrize(("limit", "fails"), [(None, False), (2, False), (1, True), (0, True)])
 def test_max_rejects(tmp_path, write, limit, fails):
-    path = write("result.json", _export(5, [_message(1), {"type": "message", "text": "no id"}, _message(2, text=7)]))
+    messages = [desktop_message(1), {"type": "message", "text": "no id"}, desktop_message(2, text=7)]
+    path = write("result.json", desktop_export(5, messages))
     if fails:
         with pytest.raises(DataError, match=f"more than {limit} records rejected"):
             convert([path], tmp_path / "out", max_rejects=limit)

@@ -1,20 +1,13 @@
-"""package.verify and package.archive: sizes and sha256 checked for every resource (one flipped byte,
-a missing file, a wrong size), and a release zip that verifies once unpacked."""
+"""package.verify: sizes and sha256 checked for every resource (one flipped byte, a missing file, a
+wrong size), where frictionless does not check them."""
 
 import json
-import shutil
-import zipfile
-from datetime import datetime
 
 import pytest
 from frictionless import validate
 
 from corpus_tools.errors import DataError, InputError
-from corpus_tools.package.archive import write_archive
-from corpus_tools.package.descriptor import PackageFiles
 from corpus_tools.package.verify import verify
-
-from tests.conftest import ROOT
 
 
 def flip_byte(path, offset):
@@ -81,25 +74,3 @@ def test_a_descriptor_that_is_not_there_or_not_one(tmp_path):
     (tmp_path / "datapackage.json").write_text("[1, 2]")
     with pytest.raises(InputError, match="not a Data Package descriptor"):
         verify(tmp_path)
-
-
-def test_the_archive_holds_the_package_and_verifies_unpacked(committed_package, tmp_path_factory):
-    root = committed_package.parent
-    for name in ("CHANGELOG.md", "croissant.json"):
-        shutil.copy(ROOT / name, root)
-    out = write_archive(PackageFiles.load(committed_package), root / "dist" / "x.zip", data_prefix="data")
-    again = write_archive(PackageFiles.load(committed_package), root / "dist" / "y.zip", data_prefix="data")
-    assert out.read_bytes() == again.read_bytes()
-    with zipfile.ZipFile(out) as archive:
-        names = archive.namelist()
-        created = datetime.fromisoformat(json.loads(committed_package.read_text())["created"])
-        stamp = created.replace(second=created.second // 2 * 2).timetuple()[:6]  # zip keeps even seconds
-        assert {info.date_time for info in archive.infolist()} == {stamp}  # the version's time, not the files' mtimes
-        unpacked = tmp_path_factory.mktemp("unpacked")
-        archive.extractall(unpacked)
-    folder = "russian-mfa-telegram-en-1.0.0/"
-    assert names == sorted(names) and all(n.startswith(folder) for n in names)
-    expected = {"datapackage.json", "CHANGELOG.md", "croissant.json", "data/README.md", "data/overview.png",
-                "data/manifest.json", "data/posts.parquet", "data/posts.csv.gz", "data/raw/mfa_telegram_2025-04-03_05.txt"}
-    assert expected <= {n.removeprefix(folder) for n in names}
-    assert verify(unpacked / folder).resources == 14

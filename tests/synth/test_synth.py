@@ -1,5 +1,5 @@
-"""synth: determinism, the truth file, distributions within loose bounds, planted duplicates found
-in the written files, bounded memory, and the command's usage errors."""
+"""synth (corpus_tools/synth/__init__.py, the entry point): determinism, distributions within loose
+bounds, dates, channels, bounded memory, and the command's output and usage errors."""
 
 from __future__ import annotations
 
@@ -8,37 +8,18 @@ import json
 import re
 import statistics
 import tracemalloc
-from collections import Counter
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from corpus_tools import api
 from corpus_tools.cli import app
-from corpus_tools.core.records import Post
 from corpus_tools.errors import UsageError
-from corpus_tools.readers.base import ReaderOptions
-from corpus_tools.readers.telegram_text import TelegramTextReader
 from corpus_tools.synth import FORMATS, parse_count, parse_share, synth
-from corpus_tools.synth.text import jaccard
+
+from tests.synth.conftest import export_posts
 
 runner = CliRunner()
-
-
-def export_posts(path: Path) -> dict[int, str]:
-    """message id -> text of every post of a single-chat telegram-json export."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {m["id"]: "".join(e["text"] for e in m["text_entities"])
-            for m in data["messages"] if m["type"] == "message"}
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """A 3000-post telegram-json corpus with larger duplicate shares, and its truth."""
-    path = tmp_path_factory.mktemp("synth") / "corpus.json"
-    result = synth(path, posts=3000, format="telegram-json", seed=7, duplicates=0.04, near_duplicates=0.05)
-    return path, result.truth
 
 
 @pytest.mark.parametrize("format", FORMATS)
@@ -47,70 +28,6 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path, format):
                for name, seed in (("a", 1), ("b", 1), ("c", 2))]
     assert digests[0] == digests[1] != digests[2]
     assert hashlib.sha256((tmp_path / "a.out").read_bytes()).hexdigest() == digests[0]
-
-
-@pytest.mark.parametrize("format", FORMATS)
-def test_bytes_do_not_depend_on_the_number_of_workers(tmp_path, format):
-    channels = 1 if format == "telegram-text" else 3
-    one, two = (synth(tmp_path / f"w{w}.out", posts=900, format=format, seed=3, channels=channels,
-                      workers=w, segment_posts=200) for w in (1, 2))
-    assert one.sha256 == two.sha256
-    assert one.truth == {**two.truth, "file": {**two.truth["file"], "name": "w1.out"}}
-    raw = two.path.read_text(encoding="utf-8")  # segments joined into one valid file
-    if format == "telegram-json":
-        data = json.loads(raw)
-        assert raw == json.dumps(data, indent=1, ensure_ascii=False)
-        assert sum(m["type"] == "message" for c in data["chats"]["list"] for m in c["messages"]) == 900
-    elif format == "telethon-jsonl":
-        assert sum(json.loads(line)["_"] == "Message" for line in raw.splitlines()) == 900
-    else:
-        reader = TelegramTextReader(ReaderOptions(channel="c"))
-        assert sum(isinstance(r, Post) for r in reader.read(two.path, "d")) == 900
-
-
-def test_truth_file_beside_the_output_describes_it(corpus):
-    path, truth = corpus
-    on_disk = json.loads(path.with_name("corpus.json.truth.json").read_text(encoding="utf-8"))
-    assert on_disk == truth
-    data = path.read_bytes()
-    assert truth["file"] == {"name": "corpus.json", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    counts = truth["counts"]
-    assert counts["posts"] == 3000 == sum(c["posts"] for c in truth["channels"])
-    assert (counts["exact_duplicates"], counts["near_duplicates"]) == (120, 150)  # round(share x posts)
-    assert truth["local_utc_offset"] == "+03:00" and truth["id_kind"] == "message_id"
-    export = json.loads(data)
-    assert counts["service_messages"] == sum(m["type"] == "service" for m in export["messages"])
-    assert counts["unsupported_messages"] == sum(m["type"] == "unsupported" for m in export["messages"])
-    assert counts["replies"] == len(truth["channels"][0]["replies"])
-
-
-def test_planted_duplicates_are_in_the_file_and_nothing_else_repeats(corpus):
-    path, truth = corpus
-    texts = export_posts(path)
-    (channel,) = truth["channels"]
-    for copy, source in channel["exact_duplicates"]:
-        assert copy > source and texts[copy] == texts[source] != ""
-    for copy, source, similarity in channel["near_duplicates"]:
-        assert copy > source and texts[copy] != texts[source]
-        assert 0.8 <= jaccard(texts[copy], texts[source]) <= 0.95
-        assert jaccard(texts[copy], texts[source]) == pytest.approx(similarity, abs=1e-4)
-    groups = Counter(text for text in texts.values() if text)
-    repeated = {i for i, text in texts.items() if text and groups[text] > 1}
-    planted = {i for pair in channel["exact_duplicates"] for i in pair}
-    assert repeated == planted  # every repeated text is a planted copy or its source
-
-
-def test_planted_counts_are_exact_across_many_segments(tmp_path):
-    truth = synth(tmp_path / "c.jsonl", posts=3000, format="telethon-jsonl", seed=1, duplicates=0.05,
-                  near_duplicates=0.1, segment_posts=150).truth
-    assert (truth["counts"]["exact_duplicates"], truth["counts"]["near_duplicates"]) == (150, 300)
-
-
-def test_replies_point_to_earlier_posts(corpus):
-    path, truth = corpus
-    texts = export_posts(path)
-    for reply, target in truth["channels"][0]["replies"]:
-        assert target < reply and texts[target]
 
 
 def test_distributions_within_loose_bounds(corpus):
@@ -158,19 +75,6 @@ def test_memory_does_not_grow_with_the_corpus(tmp_path):
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
     assert peaks[1] < 1.3 * peaks[0]  # four times the posts, about the same peak
-
-
-def test_a_failed_run_leaves_nothing_behind(tmp_path, monkeypatch):
-    (tmp_path / "c.json").write_text("old")
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr("corpus_tools.synth.run.ChannelStream.__iter__", broken)
-    with pytest.raises(RuntimeError):
-        synth(tmp_path / "c.json", posts=10, format="telegram-json")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]
-    assert (tmp_path / "c.json").read_text() == "old"
 
 
 def test_counts_and_shares_parse_like_the_command_line():

@@ -1,14 +1,22 @@
-"""Synthetic corpora read back by the real telegram-json and telethon-jsonl readers: what the truth
-file says was planted is what ``convert`` finds, and both formats of one seed give the same posts."""
+"""synth.truth: the truth file beside a synthetic corpus describes it - what was planted is in the
+written file, exactly as counted, and is what the real telegram-json and telethon-jsonl readers find
+through ``convert``; both formats of one seed give the same posts."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pyarrow.parquet as pq
 import pytest
 
 from corpus_tools import api
+from corpus_tools.synth import synth
+from corpus_tools.synth.text import jaccard
+
+from tests.synth.conftest import export_posts
 
 FORMATS = {"telegram-json": "result.json", "telethon-jsonl": "messages.jsonl"}
 
@@ -67,3 +75,48 @@ def test_both_formats_give_the_same_posts(converted):
         assert a["published_local"] == (a["published_at"] + timedelta(hours=3)).replace(tzinfo=None).isoformat()
         assert b["views"] and b["published_at"].utcoffset() == timedelta(0)
     assert datetime(2024, 1, 1, tzinfo=UTC) <= min(p["published_at"] for p in telethon)
+
+
+def test_truth_file_beside_the_output_describes_it(corpus):
+    path, truth = corpus
+    on_disk = json.loads(path.with_name("corpus.json.truth.json").read_text(encoding="utf-8"))
+    assert on_disk == truth
+    data = path.read_bytes()
+    assert truth["file"] == {"name": "corpus.json", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    counts = truth["counts"]
+    assert counts["posts"] == 3000 == sum(c["posts"] for c in truth["channels"])
+    assert (counts["exact_duplicates"], counts["near_duplicates"]) == (120, 150)  # round(share x posts)
+    assert truth["local_utc_offset"] == "+03:00" and truth["id_kind"] == "message_id"
+    export = json.loads(data)
+    assert counts["service_messages"] == sum(m["type"] == "service" for m in export["messages"])
+    assert counts["unsupported_messages"] == sum(m["type"] == "unsupported" for m in export["messages"])
+    assert counts["replies"] == len(truth["channels"][0]["replies"])
+
+
+def test_planted_duplicates_are_in_the_file_and_nothing_else_repeats(corpus):
+    path, truth = corpus
+    texts = export_posts(path)
+    (channel,) = truth["channels"]
+    for copy, source in channel["exact_duplicates"]:
+        assert copy > source and texts[copy] == texts[source] != ""
+    for copy, source, similarity in channel["near_duplicates"]:
+        assert copy > source and texts[copy] != texts[source]
+        assert 0.8 <= jaccard(texts[copy], texts[source]) <= 0.95
+        assert jaccard(texts[copy], texts[source]) == pytest.approx(similarity, abs=1e-4)
+    groups = Counter(text for text in texts.values() if text)
+    repeated = {i for i, text in texts.items() if text and groups[text] > 1}
+    planted = {i for pair in channel["exact_duplicates"] for i in pair}
+    assert repeated == planted  # every repeated text is a planted copy or its source
+
+
+def test_planted_counts_are_exact_across_many_segments(tmp_path):
+    truth = synth(tmp_path / "c.jsonl", posts=3000, format="telethon-jsonl", seed=1, duplicates=0.05,
+                  near_duplicates=0.1, segment_posts=150).truth
+    assert (truth["counts"]["exact_duplicates"], truth["counts"]["near_duplicates"]) == (150, 300)
+
+
+def test_replies_point_to_earlier_posts(corpus):
+    path, truth = corpus
+    texts = export_posts(path)
+    for reply, target in truth["channels"][0]["replies"]:
+        assert target < reply and texts[target]

@@ -88,6 +88,13 @@ def tables():
     return copy.deepcopy(clean_tables())
 
 
+@pytest.fixture
+def package(tmp_path, tables):
+    """The clean tables in the test's folder with a datapackage.json: its path."""
+    write_tables(tmp_path, tables)
+    return write_package(tmp_path)
+
+
 def run(path: Path, **options):
     return validate(path, now=datetime(2026, 11, 28, tzinfo=UTC), **options)
 

@@ -1,5 +1,5 @@
-"""Each defect planted in a valid table fails exactly its check, naming the planted rows; the clean
-table passes everything."""
+"""validate.run: each defect planted in a valid table fails exactly its check, naming the planted rows;
+the clean tables and the committed package pass everything at error severity; --fail-on is checked."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.conftest import ROOT, invoke
 from tests.validate.conftest import (failed, moment, near_duplicate_pair, post_row, result_of, run,
                                      unmerged_renderings, write_tables)
 
@@ -125,3 +126,16 @@ def test_the_same_text_in_two_channels_is_a_warning(tmp_path, tables):
     result = run(write_tables(tmp_path, tables))
     assert failed(result) == {"posts.text.exact_duplicates_across_channels"}  # not also a near-duplicate
     assert result.exit_code == 0
+
+
+def test_fail_on_takes_error_or_warning(tmp_path, tables):
+    result = invoke("validate", write_tables(tmp_path, tables), "--fail-on", "info")
+    assert result.exit_code == 2 and "--fail-on must be one of error, warning" in result.output
+
+
+def test_the_committed_package_passes_at_error_severity_with_its_hashes_checked():
+    result = run(ROOT / "datapackage.json")
+    assert result.passed and failed(result) == set()
+    assert result_of(result, "posts.file.hash").status == "passed"
+    assert result_of(result, "posts.published_at.in_coverage").status == "passed"
+    assert result.statistics["dates"]["inferred_or_missing_share"] == 1.0
