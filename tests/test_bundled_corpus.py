@@ -125,18 +125,26 @@ OUTPUTS = ["datapackage.json", "croissant.json", "CHANGELOG.md", "data/manifest.
            "data/overview.png"]
 
 
-def test_committed_package_is_what_build_makes(tmp_path):
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """`make build` in a copy of the repository's dataset: the committed raw file, dataset.toml, and the
+    previous version's datapackage.json and CHANGELOG.md. Its folder and the BuildResult; read only."""
+    root = tmp_path_factory.mktemp("rebuilt")
+    shutil.copy(ROOT / "dataset.toml", root)
+    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copy(ROOT / "datapackage.json", root)  # the previous version: keeps `created` for the same version
+    shutil.copy(ROOT / "CHANGELOG.md", root)
+    return root, build(root / "dataset.toml")
+
+
+def test_committed_package_is_what_build_makes(rebuilt):
     """`make build` leaves no diff: rebuilding from the committed raw file reproduces every byte."""
-    shutil.copy(ROOT / "dataset.toml", tmp_path)
-    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
-    shutil.copy(ROOT / "datapackage.json", tmp_path)  # the previous version: keeps `created` for the same version
-    shutil.copy(ROOT / "CHANGELOG.md", tmp_path)
-    result = build(tmp_path / "dataset.toml")
+    root, result = rebuilt
     assert result.diff is not None and not result.diff.level  # an unchanged rebuild of the published version
     descriptor = json.loads((ROOT / "datapackage.json").read_text())
     assert descriptor["version"] == "1.0.0"
     for path in [r["path"] for r in descriptor["resources"]] + OUTPUTS:
-        assert (tmp_path / path).read_bytes() == (ROOT / path).read_bytes(), path
+        assert (root / path).read_bytes() == (ROOT / path).read_bytes(), path
 
 
 def test_committed_package_passes_frictionless_validate():
@@ -168,16 +176,13 @@ def test_committed_hashes_match_and_pandas_reads_declared_types():
             assert expected(dtype), (resource["name"], field["name"], dtype)
 
 
-def test_committed_reports_are_what_build_writes(tmp_path):
-    shutil.copy(ROOT / "dataset.toml", tmp_path)
-    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
-    shutil.copy(ROOT / "datapackage.json", tmp_path)
-    result = build(tmp_path / "dataset.toml")
+def test_committed_reports_are_what_build_writes(rebuilt):
+    root, result = rebuilt
     assert result.descriptor["validation"] == json.loads((ROOT / "datapackage.json").read_text())["validation"]
     assert result.descriptor["validation"]["passed"] and not result.descriptor["validation"]["failed"]
     for name in ("validation.json", "validation.junit.xml"):
-        assert (tmp_path / "reports" / name).read_bytes() == (ROOT / "reports" / name).read_bytes(), name
-    assert (tmp_path / "reports" / "data-docs" / "index.html").is_file()
+        assert (root / "reports" / name).read_bytes() == (ROOT / "reports" / name).read_bytes(), name
+    assert (root / "reports" / "data-docs" / "index.html").is_file()
 
 
 # --- portable Parquet: every committed table reads back identically - same rows, same values, the

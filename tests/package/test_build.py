@@ -12,15 +12,30 @@ from corpus_tools.errors import DataError, InputError, UsageError
 from corpus_tools.package import build as build_module
 from corpus_tools.package.build import build
 
-from tests.conftest import DUMP
+from tests.conftest import DUMP, make_project
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The small dataset (see tests.conftest.make_project) built once, as version 1.2.3: its folder and
+    the BuildResult. Only tests that just read it use it as it is; the others change a copy (built)."""
+    root = make_project(tmp_path_factory.mktemp("published"))
+    return root, build(root / "dataset.toml")
+
+
+@pytest.fixture
+def built(published, tmp_path):
+    """A copy of the published dataset folder (the test's own tmp_path), to rebuild or damage."""
+    shutil.copytree(published[0], tmp_path, dirs_exist_ok=True)
+    return tmp_path
 
 
 def sha256(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_build_publishes_a_valid_package(project):
-    result = build(project / "dataset.toml")
+def test_build_publishes_a_valid_package(published):
+    project, result = published
     descriptor = json.loads((project / "datapackage.json").read_text())
     assert descriptor == result.descriptor
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -56,9 +71,9 @@ def _outputs(project):
             if p.is_file() and "data-docs" not in p.relative_to(project).parts}
 
 
-def test_rebuild_is_byte_identical_and_keeps_created(project, monkeypatch):
-    build(project / "dataset.toml")
-    before = _outputs(project)
+def test_rebuild_is_byte_identical_and_keeps_created(built):
+    project = built
+    before = _outputs(project)  # what the first build left
     assert project / "reports" / "validation.json" in before and project / "reports" / "validation.junit.xml" in before
     build(project / "dataset.toml")
     assert _outputs(project) == before
@@ -69,8 +84,8 @@ def test_source_date_epoch_sets_created(project, monkeypatch):
     assert build(project / "dataset.toml").descriptor["created"] == "2025-04-03T00:00:00Z"
 
 
-def test_failed_check_publishes_nothing(project, monkeypatch):
-    build(project / "dataset.toml")
+def test_failed_check_publishes_nothing(built, monkeypatch):
+    project = built
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
 
     def failing(directory, schemas):
@@ -109,8 +124,8 @@ def test_missing_config_and_missing_input(project):
         build(project / "dataset.toml")
 
 
-def test_a_failing_validation_publishes_nothing_but_writes_the_reports(project, monkeypatch):
-    build(project / "dataset.toml")
+def test_a_failing_validation_publishes_nothing_but_writes_the_reports(built, monkeypatch):
+    project = built
     before = {p: p.read_bytes() for p in (project / "data").iterdir() if p.is_file()}
     before_descriptor = (project / "datapackage.json").read_bytes()
 

@@ -18,16 +18,26 @@ NEW_POST = ("The ministry welcomed the #BRICS summit on April 5.\nA body line th
 REPLY = DUMP[DUMP.index("Russian MFA 🇷🇺\n"):DUMP.index("Forwarded from Nobody")]
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A dataset folder with version 1.0.0 published, and its own copy of the schemas, built once for
+    the module. Tests never change it: each gets a copy (project)."""
+    root = make_project(tmp_path_factory.mktemp("published"), CONFIG.replace('"1.2.3"', '"1.0.0"'))
+    shutil.copytree(schema_module.schema_dir(), root / "schemas")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        patch.setattr(schema_module, "schema_dir", lambda: root / "schemas")
+        build(root / "dataset.toml")
+    return root
+
+
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A dataset folder with version 1.0.0 published, and its own copy of the schemas to plant changes in."""
+def project(published, tmp_path, monkeypatch):
+    """A copy of the published dataset folder, with version 1.0.0 published, whose own copy of the
+    schemas is the one in use, to plant changes in."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "dump.txt").write_text(DUMP, encoding="utf-8")
-    (tmp_path / "dataset.toml").write_text(CONFIG.replace('"1.2.3"', '"1.0.0"'), encoding="utf-8")
-    shutil.copytree(schema_module.schema_dir(), tmp_path / "schemas")
+    shutil.copytree(published, tmp_path, dirs_exist_ok=True)
     monkeypatch.setattr(schema_module, "schema_dir", lambda: tmp_path / "schemas")
-    build(tmp_path / "dataset.toml")
     return tmp_path
 
 
