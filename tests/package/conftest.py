@@ -41,7 +41,7 @@ ROWS = [
 
 
 def edge_package(root):
-    """A package of one table holding the edge cases, as Parquet and CSV twin: (descriptor path, rows)."""
+    """A package of one table holding the edge cases (ROWS), as Parquet and CSV twin: its descriptor path."""
     (root / "data").mkdir(parents=True)
     pq.write_table(pa.Table.from_pylist(ROWS, schema=SCHEMA.arrow), root / "data" / "things.parquet")
     write_csv(root / "data" / "things.parquet", root / "data" / "things.csv.gz", SCHEMA)
