@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml constraints.txt
 build: $(STAMP)
 	$(BIN)/corpus-tools build --config dataset.toml
 
+# The suite on every core (pytest-xdist), each test module on one worker so the packages a module
+# builds once are built once: make test, or make test WORKERS=0 to run it in this process alone.
+WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile
 
 # Regenerate the GX suites in schemas/suites/ after changing a schema or schemas/validation.toml.
 suites: $(STAMP)

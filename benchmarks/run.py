@@ -19,8 +19,11 @@ planted duplicates), then runs, each in a fresh process whose peak RSS is read f
 - ``package``: ``corpus-tools package --bump minor --allow-invalid`` of the same dataset: a second
   version, compared row by row with the first.
 
+Once per run, whatever the sizes, it also measures synth's memory at N and 4N posts (synth_memory.py:
+the peak of Python's allocations must not grow with the corpus).
+
 Results go to benchmarks/results.json and benchmarks/RESULTS.md, with the targets and whether they
-are met. Nothing here is a unit test: speed is measured, never asserted in the test suite.
+are met. Nothing here is a unit test: speed and memory are measured, never asserted in the test suite.
 """
 
 from __future__ import annotations
@@ -169,6 +172,16 @@ def run_size(size: str, work_root: Path) -> dict:
             ("exact_duplicates", "near_duplicates")}, "steps": steps}
 
 
+def synth_memory() -> dict:
+    """synth_memory.py in a fresh process: synth's tracemalloc peak at N and 4N posts, and their ratio."""
+    done = subprocess.run([sys.executable, str(HERE / "synth_memory.py")], capture_output=True, text=True,
+                          check=True, cwd=ROOT, env={**os.environ, "CI": "1"})
+    memory = json.loads(done.stdout)
+    print(f"  synth memory     {memory['posts'][0]:,} -> {memory['posts'][1]:,} posts: peak x{memory['ratio']:.2f}",
+          flush=True)
+    return memory
+
+
 def verdicts(results: dict) -> list[dict]:
     """Each target, the measured value and whether it is met."""
     out = []
@@ -188,6 +201,12 @@ def verdicts(results: dict) -> list[dict]:
             out.append({"size": size, "target": f"build peak RSS under {TARGETS['build_peak_rss_mb_1M']} MB",
                         "value": f"{build['peak_rss_mb']:.0f} MB",
                         "met": build["peak_rss_mb"] < TARGETS["build_peak_rss_mb_1M"]})
+    memory = results.get("synth_memory")
+    if memory:
+        small, large = memory["posts"]
+        out.append({"size": f"{small:,} -> {large:,}", "target": f"synth peak memory (tracemalloc) under "
+                    f"{memory['target_ratio']}x at {large // small}x the posts", "value": f"x{memory['ratio']:.2f}",
+                    "met": memory["met"]})
     sizes = sorted(results["sizes"].values(), key=lambda r: r["posts"])
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
@@ -222,6 +241,13 @@ def markdown(results: dict) -> str:
             lines.append(f"| {name} | {step['seconds']:.1f} | {step['posts_per_second'] or '':,} | "
                          f"{step['peak_rss_mb']:.0f} | {note} |")
         lines.append("")
+    memory = results.get("synth_memory")
+    if memory:
+        lines += ["## synth memory", "", "Peak of Python's allocations (tracemalloc) while `synth` writes "
+                  "telethon-jsonl posts on one worker (benchmarks/synth_memory.py).", "",
+                  "| posts | peak (MB) |", "|---:|---:|"]
+        lines += [f"| {n:,} | {b / 1e6:.1f} |" for n, b in zip(memory["posts"], memory["peak_bytes"], strict=True)]
+        lines.append("")
     lines += ["## Targets", "", "| size | target | measured | met |", "|---|---|---|---|"]
     lines += [f"| {v['size']} | {v['target']} | {v['value']} | {'yes' if v['met'] else '**no**'} |"
               for v in results["targets"]]
@@ -238,6 +264,7 @@ def main() -> None:
                "cpus": os.cpu_count(), "python": platform.python_version(), "sizes": {}}
     for size in args.sizes:
         results["sizes"][size] = run_size(size, args.work)
+    results["synth_memory"] = synth_memory()
     results["targets"] = verdicts(results)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "RESULTS.md").write_text(markdown(results))

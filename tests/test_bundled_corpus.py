@@ -1,4 +1,6 @@
-"""The bundled corpus as a whole, and the committed package built from it.
+"""The bundled corpus as a whole, and the committed package built from it: a rebuild reproduces its
+every byte and its validation reports, frictionless validates it, and every table reads back the same
+in pyarrow, pandas, polars and DuckDB.
 
 The expected segmentation below was established by reading the raw dump line by line: where each
 post starts and ends (its forward header, reply quote and media lines included).
@@ -11,9 +13,13 @@ import subprocess
 import sys
 import tomllib
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -22,8 +28,7 @@ from corpus_tools.convert.steps.dating import Period
 from corpus_tools.core.schema import load_schemas
 from corpus_tools.core.telegram import INTERFACE_STRINGS
 from corpus_tools.package.build import build
-
-from .conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED
 
 # (first line, last line) of each post in the raw file.
 POST_LINES = [(1, 25), (26, 34), (35, 63), (64, 72), (73, 105), (106, 136), (137, 155), (156, 166),
@@ -120,18 +125,26 @@ OUTPUTS = ["datapackage.json", "croissant.json", "CHANGELOG.md", "data/manifest.
            "data/overview.png"]
 
 
-def test_committed_package_is_what_build_makes(tmp_path):
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """`make build` in a copy of the repository's dataset: the committed raw file, dataset.toml, and the
+    previous version's datapackage.json and CHANGELOG.md. Its folder and the BuildResult; read only."""
+    root = tmp_path_factory.mktemp("rebuilt")
+    shutil.copy(ROOT / "dataset.toml", root)
+    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copy(ROOT / "datapackage.json", root)  # the previous version: keeps `created` for the same version
+    shutil.copy(ROOT / "CHANGELOG.md", root)
+    return root, build(root / "dataset.toml")
+
+
+def test_committed_package_is_what_build_makes(rebuilt):
     """`make build` leaves no diff: rebuilding from the committed raw file reproduces every byte."""
-    shutil.copy(ROOT / "dataset.toml", tmp_path)
-    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
-    shutil.copy(ROOT / "datapackage.json", tmp_path)  # the previous version: keeps `created` for the same version
-    shutil.copy(ROOT / "CHANGELOG.md", tmp_path)
-    result = build(tmp_path / "dataset.toml")
+    root, result = rebuilt
     assert result.diff is not None and not result.diff.level  # an unchanged rebuild of the published version
     descriptor = json.loads((ROOT / "datapackage.json").read_text())
     assert descriptor["version"] == tomllib.loads((ROOT / "dataset.toml").read_text())["package"]["version"]
     for path in [r["path"] for r in descriptor["resources"]] + OUTPUTS:
-        assert (tmp_path / path).read_bytes() == (ROOT / path).read_bytes(), path
+        assert (root / path).read_bytes() == (ROOT / path).read_bytes(), path
 
 
 def test_committed_package_passes_frictionless_validate():
@@ -161,3 +174,83 @@ def test_committed_hashes_match_and_pandas_reads_declared_types():
                 "datetime": lambda t: str(t) == "datetime64[us, UTC]",
             }[field["type"]]
             assert expected(dtype), (resource["name"], field["name"], dtype)
+
+
+def test_committed_reports_are_what_build_writes(rebuilt):
+    root, result = rebuilt
+    assert result.descriptor["validation"] == json.loads((ROOT / "datapackage.json").read_text())["validation"]
+    assert result.descriptor["validation"]["passed"] and not result.descriptor["validation"]["failed"]
+    for name in ("validation.json", "validation.junit.xml"):
+        assert (root / "reports" / name).read_bytes() == (ROOT / "reports" / name).read_bytes(), name
+    assert (root / "reports" / "data-docs" / "index.html").is_file()
+
+
+# --- portable Parquet: every committed table reads back identically - same rows, same values, the
+# declared types - in pyarrow, pandas, polars and DuckDB -------------------------------------------
+
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
+TABLES = [(r["name"], ROOT / r["path"]) for r in DESCRIPTOR["resources"] if r["format"] == "parquet"]
+
+# Declared type -> the type each reader must give the column.
+POLARS = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean,
+          "datetime": pl.Datetime("us", "UTC"), "date": pl.Date}
+DUCKDB = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
+          "datetime": "TIMESTAMP WITH TIME ZONE", "date": "DATE"}
+PANDAS = {"string": {"str", "object"}, "integer": {"int64", "Int64"}, "number": {"float64"},
+          "boolean": {"bool", "boolean"}, "datetime": {"datetime64[us, UTC]"}, "date": {"object"}}
+
+
+def normal(value):
+    """One spelling per value across readers: pandas' missing markers are None, timestamps are UTC."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return value.item() if hasattr(value, "item") else value
+
+
+def rows(records):
+    return [{k: normal(v) for k, v in record.items()} for record in records]
+
+
+@pytest.fixture(scope="module")
+def duck():
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+@pytest.mark.parametrize(("name", "path"), TABLES, ids=[name for name, _ in TABLES])
+def test_four_readers_give_the_same_table(name, path, duck):
+    schema = load_schemas()[name]
+    arrow = pq.read_table(path)
+    assert arrow.schema.remove_metadata().equals(schema.arrow)
+    expected = rows(arrow.to_pylist())
+
+    frame = pd.read_parquet(path)
+    assert {c: str(t) for c, t in frame.dtypes.items()}.keys() == set(schema.field_names)
+    for field in schema.fields:
+        assert str(frame[field["name"]].dtype) in PANDAS[field["type"]], (field["name"], frame[field["name"]].dtype)
+    assert rows(frame.to_dict("records")) == expected
+
+    polars = pl.read_parquet(path)
+    assert polars.schema == {f["name"]: POLARS[f["type"]] for f in schema.fields}
+    assert rows(polars.to_dicts()) == expected
+
+    relation = duck.sql(f"SELECT * FROM read_parquet('{path}')")
+    assert dict(zip(relation.columns, map(str, relation.types))) == {f["name"]: DUCKDB[f["type"]] for f in schema.fields}
+    assert rows(dict(zip(relation.columns, row)) for row in relation.fetchall()) == expected
+
+
+def test_the_files_are_portable_parquet():
+    """zstd, UTC microsecond timestamps, strings as UTF-8 logical type: nothing a reader trips on."""
+    for name, path in TABLES:
+        meta = pq.ParquetFile(path).metadata
+        for group in range(meta.num_row_groups):
+            assert {meta.row_group(group).column(c).compression for c in range(meta.num_columns)} == {"ZSTD"}, name
+        for field in pq.read_schema(path):
+            if pa.types.is_timestamp(field.type):
+                assert (field.type.unit, field.type.tz) == ("us", "UTC"), (name, field.name)
+            assert not pa.types.is_large_string(field.type) and not pa.types.is_dictionary(field.type)

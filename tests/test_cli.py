@@ -1,24 +1,16 @@
 """The command line: thin commands, one-line errors with the right exit code, documented options."""
 
+import errno
+import json
 import re
 import shutil
 
+import pyarrow.parquet as pq
 import pytest
-from typer.testing import CliRunner
 
-from corpus_tools.cli import app
 from corpus_tools.errors import DataError
 from corpus_tools.package import build as build_module
-
-from .conftest import ROOT
-from .test_build import CONFIG
-from .test_convert import DUMP
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
+from tests.conftest import DUMP, ROOT, invoke
 
 
 def test_convert_prints_the_accounting(tmp_path, write):
@@ -62,11 +54,8 @@ def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, write, make_input,
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_build_failing_check_exits_1(tmp_path, monkeypatch):
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "dump.txt").write_text(DUMP)
-    (tmp_path / "dataset.toml").write_text(CONFIG)
-    result = invoke("build", "--config", tmp_path / "dataset.toml")
+def test_build_failing_check_exits_1(project, monkeypatch):
+    result = invoke("build", "--config", project / "dataset.toml")
     assert result.exit_code == 0, result.output
     assert "published test-dataset 1.2.3" in result.output
 
@@ -74,7 +63,7 @@ def test_build_failing_check_exits_1(tmp_path, monkeypatch):
         raise DataError("check failed: planted")
 
     monkeypatch.setattr(build_module, "check_tables", failing)
-    result = invoke("build", "--config", tmp_path / "dataset.toml")
+    result = invoke("build", "--config", project / "dataset.toml")
     assert result.exit_code == 1 and result.output.strip() == "error: check failed: planted"
 
 
@@ -94,25 +83,22 @@ def test_version():
     assert result.exit_code == 0 and result.output.startswith("corpus-tools ")
 
 
-def test_package_verify_and_diff(tmp_path):
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "dump.txt").write_text(DUMP)
-    (tmp_path / "dataset.toml").write_text(CONFIG)
-    result = invoke("package", tmp_path, "--version", "1.0.0")
+def test_package_verify_and_diff(project):
+    result = invoke("package", project, "--version", "1.0.0")
     assert result.exit_code == 0, result.output
     assert "first release of test-dataset\npublished test-dataset 1.0.0" in result.output
-    old = tmp_path.parent / "v1"
-    shutil.copytree(tmp_path, old)
-    (tmp_path / "raw" / "dump.txt").write_text(DUMP.replace("MoD Russia", "MoD of Russia"))
-    result = invoke("build", "--config", tmp_path / "dataset.toml")
+    old = project.parent / "v1"
+    shutil.copytree(project, old)
+    (project / "raw" / "dump.txt").write_text(DUMP.replace("MoD Russia", "MoD of Russia"))
+    result = invoke("build", "--config", project / "dataset.toml")
     assert result.exit_code == 2 and "error: 1.0.0 is already published with other content: the change is patch" in result.output
-    result = invoke("package", tmp_path, "--bump", "patch", "--archive")
+    result = invoke("package", project, "--bump", "patch", "--archive")
     assert result.exit_code == 0, result.output
     assert "compared with 1.0.0: the change needs a patch version" in result.output
-    assert "archive: " in result.output and (tmp_path / "dist" / "test-dataset-1.0.1.zip").is_file()
-    result = invoke("verify", tmp_path / "datapackage.json")
+    assert "archive: " in result.output and (project / "dist" / "test-dataset-1.0.1.zip").is_file()
+    result = invoke("verify", project / "datapackage.json")
     assert result.exit_code == 0 and result.output.startswith("verified test-dataset 1.0.1: 14 resources")
-    result = invoke("diff", old, tmp_path, "--limit", "0")
+    result = invoke("diff", old, project, "--limit", "0")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Compared with 1.0.0: the change needs a **patch** version.")
     assert "- posts: 3 -> 3 rows; 0 added, 0 removed, 1 changed (patch)" in result.output
@@ -134,3 +120,38 @@ def test_verify_exit_codes(tmp_path, damage, code, message):
 def test_package_usage_error_is_one_line(tmp_path):
     result = invoke("package", tmp_path, "--bump", "minor", "--version", "1.0.0")
     assert result.exit_code == 2 and result.output == "error: give either --version X.Y.Z or --bump major|minor|patch\n"
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_full_disk_is_one_line_exit_2(tmp_path, monkeypatch, workers):
+    source = write_export(tmp_path / "result.json", 2)
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "posts.parquet")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    result = invoke("convert", source, "--out", tmp_path / "out", "--workers", workers)
+    assert result.exit_code == 2 and result.output == "error: posts.parquet: No space left on device\n"
+    assert not (tmp_path / "out" / "posts.parquet").exists() and not list((tmp_path / "out").glob(".staging-*"))
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_exit_2(tmp_path, monkeypatch):
+    source = write_export(tmp_path / "result.json", 1)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EROFS, "Read-only file system", str(tmp_path / "out"))
+
+    monkeypatch.setattr("tempfile.mkdtemp", refused)
+    result = invoke("convert", source, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and result.output == f"error: {tmp_path / 'out'}: Read-only file system\n"
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    result = invoke("convert", source, "--out", blocked / "out")
+    assert result.exit_code == 2 and result.output.startswith(f"error: {blocked}") and result.output.count("\n") == 1
+
+
+def write_export(path, count):
+    messages = [{"id": k, "type": "message", "date_unixtime": str(1743674400 + k), "text": f"post {k}"}
+                for k in range(1, count + 1)]
+    path.write_text(json.dumps({"name": "c", "type": "public_channel", "id": 5, "messages": messages}))
+    return path

@@ -2,7 +2,7 @@
 # missing values its schema declares - and compares it with what the Parquet files hold.
 #
 # Usage: Rscript read_csv_resources.R DATAPACKAGE_JSON EXPECTED_JSON
-# EXPECTED_JSON (written by tests/test_r.py from the Parquet files) maps each CSV resource to
+# EXPECTED_JSON (written by tests/package/test_r.py from the Parquet files) maps each CSV resource to
 # {"rows": N, "columns": {"name": [cell as canonical text, or null], ...}}. Exits 1 listing every
 # difference. Needs only Debian's r-base-core, r-cran-readr and r-cran-jsonlite.
 suppressPackageStartupMessages({
@@ -24,7 +24,7 @@ collector <- function(field) {
     stop("no collector for type ", field$type))
 }
 
-# A column as canonical text, the form tests/test_r.py writes the Parquet values in.
+# A column as canonical text, the form tests/package/test_r.py writes the Parquet values in.
 canonical <- function(x, type) {
   text <- switch(type,
     string = x,

@@ -88,6 +88,13 @@ def tables():
     return copy.deepcopy(clean_tables())
 
 
+@pytest.fixture
+def package(tmp_path, tables):
+    """The clean tables in the test's folder with a datapackage.json: its path."""
+    write_tables(tmp_path, tables)
+    return write_package(tmp_path)
+
+
 def run(path: Path, **options):
     return validate(path, now=datetime(2026, 11, 28, tzinfo=UTC), **options)
 
@@ -98,3 +105,20 @@ def failed(result) -> set[str]:
 
 def result_of(result, check_id: str):
     return next(r for r in result.results if r.spec.id == check_id)
+
+
+# --- defects to plant in the clean tables (each returns the post ids it touched) ----------------------
+
+def post_row(tables, post_id):
+    return next(r for r in tables["posts"] if r["post_id"] == post_id)
+
+
+def unmerged_renderings(tables):
+    row = post_row(tables, "alpha/1")
+    row["text"] = row["text"] + "\n" + row["text"]  # both renderings of the post, one after the other
+    return {"alpha/1"}
+
+
+def near_duplicate_pair(tables):
+    post_row(tables, "beta/3")["text"] = post_row(tables, "alpha/4")["text"] + " Today."
+    return {"alpha/4", "beta/3"}

@@ -1,70 +1,13 @@
-"""The text scan and the measures built on it agree with plain-Python references."""
+"""validate.textscan: one scan of a batch of texts gives their words, lines, paragraphs, lengths,
+interface strings, hashes and NFC doubt as plain Python finds them."""
 
-import random
-import re
+import functools
 import unicodedata
 
-import numpy as np
 import pyarrow as pa
 import pytest
 
-from corpus_tools.validate.families.near_duplicates import _jaccard, _salts, _shingles, candidate_pairs, signatures
-from corpus_tools.validate.families.repetition import measures
 from corpus_tools.validate.textscan import TextBatch
-
-ALPHABET = ["lorem", "ipsum", "dolor", "sit", "amet", "Привет", "мир", "ça", "va", "42", "x"]
-
-
-def random_text(rng: random.Random) -> str:
-    lines = []
-    for _ in range(rng.randint(1, 6)):
-        line = " ".join(rng.choice(ALPHABET) + rng.choice(["", "", ",", "."]) for _ in range(rng.randint(1, 12)))
-        lines.append(line)
-        if rng.random() < 0.3:
-            lines.append(rng.choice(lines))  # a repeated line
-        if rng.random() < 0.2:
-            lines.append("")  # a blank line: a paragraph break
-    return "\n".join(lines).strip("\n")
-
-
-def reference(text: str, ngrams=(5, 6, 7, 8, 9, 10)) -> list[float]:
-    """datatrove's GopherRepetitionFilter measures, in plain Python, with corpus-tools' words."""
-    def duplicates(items):
-        seen, count, chars = set(), 0, 0
-        for item in items:
-            if item in seen:
-                count, chars = count + 1, chars + len(item)
-            seen.add(item)
-        return count, chars
-
-    def repeated_ngrams(words, n):
-        seen, idx, chars = set(), 0, 0
-        while idx <= len(words) - n:
-            gram = tuple(words[idx:idx + n])
-            if gram in seen:
-                chars, idx = chars + sum(map(len, gram)), idx + n
-            else:
-                seen.add(gram)
-                idx += 1
-        return chars
-
-    paragraphs = [p for p in re.split(r"\n{2,}", text.strip()) if p]
-    lines = [line for line in re.split(r"\n+", text) if line]
-    words = re.findall(r"[^\W_]+", text.lower())
-    out = []
-    for items in (paragraphs, lines):
-        count, chars = duplicates(items)
-        out += [count / len(items), chars / len(text)]
-    return out + [repeated_ngrams(words, n) / len(text) for n in ngrams]
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_repetition_measures_match_the_reference(seed):
-    rng = random.Random(seed)
-    texts = [random_text(rng) for _ in range(200)]
-    values = measures(TextBatch(pa.array(texts), start=0), ngrams=(5, 6, 7, 8, 9, 10))
-    expected = np.array([reference(t) for t in texts])
-    np.testing.assert_allclose(values, expected, atol=1e-12)
 
 
 def test_words_lines_paragraphs_and_facts():
@@ -79,38 +22,54 @@ def test_words_lines_paragraphs_and_facts():
     assert first[:3].tolist() == first[3:].tolist()  # words compare lower-cased, without punctuation
 
 
-@pytest.mark.parametrize("text", ["Café", "Cafe\u0301", "한국", "\u1100\u1161", "Å", "\u212b", "e\u0301\u0323",
-                                  "🇷🇺🇳🇪 plain", "Ελλάδα", "ﬁ ligature", "ڪ"])
+@functools.cache
+def composing() -> frozenset[str]:
+    """Every character that can compose with the character before it under NFC: the second and later
+    parts of canonical decompositions, and Hangul's medial vowels and final consonants (U+1161-U+1175,
+    U+11A8-U+11C2), whose composition into syllables is algorithmic."""
+    found = {chr(cp) for cp in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3))}
+    for cp in range(0x110000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) > 1 and not parts[0].startswith("<"):
+            found.update(chr(int(part, 16)) for part in parts[1:])
+    return frozenset(found)
+
+
+def nfc_doubt(text: str) -> bool:
+    """Plain Python: whether a text holds a character that can make it not NFC - one NFC changes on
+    its own, one with a non-zero combining class, or one that composes with the character before it.
+    Outside the Basic Multilingual Plane (beyond the scan's tables) every character but an emoji or
+    pictograph (U+1F000-U+1FFFF) is in doubt."""
+    for ch in text:
+        if 0x1F000 <= ord(ch) < 0x20000:
+            continue
+        if (ord(ch) >= 0x10000 or ch in composing() or unicodedata.combining(ch)
+                or unicodedata.normalize("NFC", ch) != ch):
+            return True
+    return False
+
+
+NFC_TEXTS = ["Café", "Cafe\u0301", "한국", "\u1100\u1161", "Å", "\u212b", "e\u0301\u0323", "🇷🇺🇳🇪 plain", "Ελλάδα",
+             "ﬁ ligature", "ڪ", "가\u11a8", "𝐀 bold"]
+
+
+@pytest.mark.parametrize("text", NFC_TEXTS)
 def test_nfc_doubt_covers_every_text_that_is_not_nfc(text):
     batch = TextBatch(pa.array([text]), start=0)
+    assert nfc_doubt(text) or unicodedata.is_normalized("NFC", text), text  # the rule is sound
+    assert bool(batch.nfc_unsafe[0]) is nfc_doubt(text), text  # the scan applies it, no more, no less
     if not unicodedata.is_normalized("NFC", text):
         assert batch.nfc_unsafe[0], text  # the exact check then runs on it
+
+
+def test_nfc_doubt_of_a_batch_is_each_texts_own():
+    texts = [t for text in NFC_TEXTS for t in (text, "plain ascii")] + [None, ""]
+    batch = TextBatch(pa.array(texts), start=0)
+    assert batch.nfc_unsafe.tolist() == [t is not None and nfc_doubt(t) for t in texts]
+    assert sum(batch.nfc_unsafe.tolist()) == 6  # the five texts that are not NFC, and the one outside the BMP
 
 
 def test_identical_texts_hash_alike_and_newlines_count():
     texts = ["a\nb", "a\n\nb", "a\nb\n", "\na\nb", "a\nb", "a b"]
     hashes = TextBatch(pa.array(texts), start=0).hashes.tolist()
     assert hashes[0] == hashes[4] and len(set(hashes)) == 5
-
-
-def test_minhash_bands_find_similar_pairs_and_jaccard_is_exact():
-    rng = random.Random(3)
-    vocabulary = [f"w{i}" for i in range(5000)]
-    base = [[rng.choice(vocabulary) for _ in range(80)] for _ in range(300)]
-    near = [words[:-2] + ["changed", "ending"] for words in base[:50]]  # Jaccard about 0.95 with their base
-    texts = [" ".join(w) for w in base + near]
-    words = TextBatch(pa.array(texts), start=0).words
-    bands, has = signatures(words, shingle_words=5, bands=20, rows=5, seed=1)
-    pairs = {tuple(p) for p in candidate_pairs(bands, has, max_bucket=100).tolist()}
-    assert {(k, 300 + k) for k in range(50)} <= pairs  # every planted pair is a candidate
-    assert len(pairs) == 50  # and random texts are not
-    salts = _salts(5, 1)
-    sets = [_shingles(words.hashes, words.starts[k], words.ends[k], 5, salts) for k in (0, 300)]
-    expected = len(set(zip(*[base[0][i:] for i in range(5)])) & set(zip(*[near[0][i:] for i in range(5)])))
-    assert _jaccard(*sets) == pytest.approx(expected / (2 * 76 - expected))
-
-
-def test_a_large_bucket_is_paired_with_its_first_post_only():
-    bands = np.zeros((6, 2), np.uint64)  # six posts agreeing in every band
-    pairs = candidate_pairs(bands, np.ones(6, bool), max_bucket=3)
-    assert pairs.tolist() == [[0, 1], [0, 2], [0, 3], [0, 4], [0, 5]]

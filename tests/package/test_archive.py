@@ -1,0 +1,34 @@
+"""package.archive: the release zip holds the package, is reproducible, carries the version's time,
+and verifies once unpacked."""
+
+import json
+import shutil
+import zipfile
+from datetime import datetime
+
+from corpus_tools.package.archive import write_archive
+from corpus_tools.package.descriptor import PackageFiles
+from corpus_tools.package.verify import verify
+from tests.conftest import ROOT
+
+
+def test_the_archive_holds_the_package_and_verifies_unpacked(committed_package, tmp_path_factory):
+    root = committed_package.parent
+    for name in ("CHANGELOG.md", "croissant.json"):
+        shutil.copy(ROOT / name, root)
+    out = write_archive(PackageFiles.load(committed_package), root / "dist" / "x.zip", data_prefix="data")
+    again = write_archive(PackageFiles.load(committed_package), root / "dist" / "y.zip", data_prefix="data")
+    assert out.read_bytes() == again.read_bytes()
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        created = datetime.fromisoformat(json.loads(committed_package.read_text())["created"])
+        stamp = created.replace(second=created.second // 2 * 2).timetuple()[:6]  # zip keeps even seconds
+        assert {info.date_time for info in archive.infolist()} == {stamp}  # the version's time, not the files' mtimes
+        unpacked = tmp_path_factory.mktemp("unpacked")
+        archive.extractall(unpacked)
+    folder = f"russian-mfa-telegram-en-{json.loads(committed_package.read_text())['version']}/"
+    assert names == sorted(names) and all(n.startswith(folder) for n in names)
+    expected = {"datapackage.json", "CHANGELOG.md", "croissant.json", "data/README.md", "data/overview.png",
+                "data/manifest.json", "data/posts.parquet", "data/posts.csv.gz", "data/raw/mfa_telegram_2025-04-03_05.txt"}
+    assert expected <= {n.removeprefix(folder) for n in names}
+    assert verify(unpacked / folder).resources == 14
