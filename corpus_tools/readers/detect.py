@@ -57,7 +57,7 @@ class Head:
         """The first line parsed as JSON, or None when it is not a whole JSON value."""
         try:
             return json.loads(self.first_line)
-        except ValueError:
+        except (ValueError, RecursionError):  # a line cut off by the head, or nested absurdly deep
             return None
 
     def csv_header(self) -> list[str]:

@@ -23,7 +23,7 @@ from .base import ReaderOptions, RecordReader, Shard
 from .detect import Head, content_kind
 from .shards import ByteRange, message_shards
 from .telegram_desktop import Chat, convert_message
-from .textfile import CleanJson, check_file, read_head
+from .textfile import CleanJson, NestedTooDeeply, check_file, read_head
 
 _CHAT_LISTS = ("chats.list.item", "left_chats.list.item")
 _SNIPPET_BYTES = 200
@@ -56,6 +56,8 @@ class TelegramJsonReader(RecordReader):
                         if result is not None:
                             yield result
                     break
+                except NestedTooDeeply as error:
+                    raise InputError(f"{path}: {error}") from None
                 except (ijson.JSONError, UnicodeDecodeError) as error:
                     if not repair and _not_utf8(error):
                         repair = True

@@ -162,6 +162,8 @@ class CleanJson(io.RawIOBase):
     def _reset(self) -> None:
         self.replaced = 0  # reading again from the start counts again
         self._carry, self._ready = b"", b""
+        self._nesting: list | None = None  # [depth, in a string, after a backslash] while blocks look nested
+        self._offset = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="corpus_tools.count")
 
     def readable(self) -> bool:
@@ -195,6 +197,8 @@ class CleanJson(io.RawIOBase):
                     first -= 1
                 cut = first
         data, self._carry = data[:cut], data[cut:]
+        self._guard_nesting(data)
+        self._offset += len(data)
         data, replaced = replace_lone_surrogates(data)
         self.replaced += replaced
         if self._repair:
@@ -204,6 +208,37 @@ class CleanJson(io.RawIOBase):
             data = text.encode("utf-8")
         return data
 
+
+
+    def _guard_nesting(self, data: bytes) -> None:
+        """Refuse JSON nested absurdly deep (an export is a few levels deep): the parser's memory
+        grows with the square of the depth, so a small file could exhaust it. Only blocks dense in
+        brackets (few quotes per bracket, unlike any export) are followed byte by byte."""
+        opens = data.count(b"[") + data.count(b"{")
+        if opens < MAX_NESTING // 4 or opens * 3 <= data.count(b'"'):
+            self._nesting = None
+            return
+        depth, quoted, escaped = self._nesting or [0, False, False]
+        for position, byte in enumerate(data):
+            if quoted:
+                escaped, quoted = (False, True) if escaped else (byte == 0x5C, byte != 0x22)
+            elif byte in (0x5B, 0x7B):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise NestedTooDeeply(f"JSON nested more than {MAX_NESTING} levels deep at byte "
+                                          f"{self._offset + position}; no export is")
+            elif byte in (0x5D, 0x7D):
+                depth -= 1
+            elif byte == 0x22:
+                quoted = True
+        self._nesting = [depth, quoted, escaped]
+
+
+MAX_NESTING = 512
+
+
+class NestedTooDeeply(ValueError):
+    """JSON nested deeper than MAX_NESTING: refused before the parser sees it."""
 
 
 _COUNTS: list[int] = []  # replacements made by the decoder now running (see _count_replacement)

@@ -127,3 +127,29 @@ def test_telethon_lines_csv_rows_and_dumps_replace_what_is_not_utf8(tmp_path):
     (tmp_path / "e.csv").write_bytes(b"id,body,chat,unix_timestamp\n1,fine,c,1743674400\n2,bad \xff byte,c,1743674401\n")
     result = convert([tmp_path / "e.csv"], tmp_path / "c")
     assert posts_of(tmp_path / "c") == ["fine", "bad \ufffd byte"] and result.inputs[0].facts["replaced_characters"] == 1
+
+
+def test_json_nested_absurdly_deep_is_refused_before_parsing(tmp_path):
+    """The parser's memory grows with the square of the depth: a small file could exhaust it."""
+    deep = "[" * 100_000 + "]" * 100_000
+    source = tmp_path / "result.json"
+    source.write_text('{"name": "c", "type": "public_channel", "id": 5, "messages": [{"id": 1, "type": "message", '
+                      f'"date_unixtime": "1743674401", "text": "ok", "extra": {deep}}}]}}')
+    with pytest.raises(InputError, match="nested more than 512 levels deep at byte"):
+        convert([source], tmp_path / "out")
+    lines = tmp_path / "d.jsonl"
+    line = '{"_": "Message", "id": %d, "peer_id": {"channel_id": 5}, "date": 1743674401, "message": "m"%s}\n'
+    lines.write_text(line % (1, "") + line % (2, f', "x": {deep}'))
+    result = convert([lines], tmp_path / "t")
+    assert (result.inputs[0].posts, result.inputs[0].rejects) == (1, 1)  # a JSON line is its own record
+    assert pq.read_table(tmp_path / "t" / "rejects.parquet").column("reason").to_pylist() == [
+        "JSON nested too deeply to be a message"]
+
+
+def test_exports_with_text_full_of_brackets_are_read(tmp_path):
+    source = tmp_path / "result.json"
+    messages = [{"id": k, "type": "message", "date_unixtime": str(1743674400 + k), "text": "[" * 3000 + "{" * 3000}
+                for k in range(1, 4)]
+    source.write_text(json.dumps({"name": "c", "type": "public_channel", "id": 5, "messages": messages}))
+    convert([source], tmp_path / "out")
+    assert posts_of(tmp_path / "out") == ["[" * 3000 + "{" * 3000] * 3
