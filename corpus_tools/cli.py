@@ -101,6 +101,8 @@ def _print_conversion(result: ConvertResult) -> None:
                 typer.echo(f"  {summary.facts[unit]} {unit}: " + ", ".join(f"{k} {v}" for k, v in usage.items()))
         if summary.facts.get("replaced_characters"):
             typer.echo(f"  {summary.facts['replaced_characters']} characters that are not valid UTF-8 replaced by U+FFFD")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
     typer.echo("tables: " + ", ".join(f"{name} {rows}" for name, rows in result.tables.items()))
     typer.echo(f"written to {result.out_dir}/ (accounting in manifest.json)")
 

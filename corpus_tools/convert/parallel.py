@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..core.processes import process_pool
@@ -34,11 +35,12 @@ from ..errors import InputError
 from ..readers import reader_for
 from ..readers.base import ReaderOptions, Shard
 from ..readers.telethon_jsonl import no_objects
-from .parquet import COMPRESSION, ROW_GROUP_SIZE
+from .merge import written_tables
+from .parquet import ROW_GROUP_SIZE, RowGroupWriter
 from .steps import pipeline_steps
 from .steps.base import chain
 from .steps.limits import too_many_rejects
-from .tables import write_tables
+from .tables import POST_ROW, staged_arrow, write_tables
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting workers costs more than it saves
 PART_BYTES = 128 << 20  # smaller parts start the join sooner, but each brings its own seven files to write and join
@@ -73,7 +75,7 @@ def _work(task: _Task) -> dict[str, Any]:
     records = counted(reader.read(task.summary.path, task.summary.source_file, task.shard), counts)
     steps = pipeline_steps(None, None)
     task.out.mkdir(parents=True)
-    tables = write_tables(chain(records, steps), task.out, load_schemas(), show_progress=False)
+    tables = write_tables(chain(records, steps), task.out, written_tables(load_schemas()), show_progress=False)
     return {"tables": tables, "steps": {step.name: dict(step.stats) for step in steps},
             "stats": reader.stats.get(task.summary.source_file, {}), **counts}
 
@@ -87,15 +89,16 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
         return None
     parts = out_dir / PARTS
     jobs = [_Task(summaries[index], shard, options, parts / f"{k:05d}") for k, (index, shard) in enumerate(tasks)]
-    joiners = {name: _Joiner(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
+    joiners = {name: _Joiner(out_dir / f"{name}.parquet", arrow) for name, arrow in staged_arrow(schemas).items()}
     try:
         with process_pool(workers) as pool, progress("Converting", total=len(jobs), unit="parts") as advance:
             results = []
             for job, result in zip(jobs, pool.map(_work, jobs)):  # in file order, as each is done
                 results.append(result)
                 if not result["stats"].get("broken"):
+                    offset = joiners["posts"].added  # the posts of the parts before this one
                     for name, joiner in joiners.items():
-                        joiner.add(job.out / f"{name}.parquet")
+                        joiner.add_part(job.out / f"{name}.parquet", offset=offset)
                     shutil.rmtree(job.out)
                 advance(1)
         tables = {name: joiner.close() for name, joiner in joiners.items()}
@@ -121,38 +124,20 @@ def _no_messages(summaries: list, tasks: list[tuple[int, Shard]], results: list[
     return False
 
 
-class _Joiner:
-    """Appends the parts' tables, in order, to ``out`` in row groups of ROW_GROUP_SIZE rows as a
-    one-process run writes them (each column one contiguous chunk, so the pages come out the same)."""
+class _Joiner(RowGroupWriter):
+    """Appends the parts' tables, in order; a table linked to the posts gets each part's post rows
+    renumbered to the joined posts table's (``offset``: the posts of the parts before)."""
 
-    def __init__(self, out: Path, schema: TableSchema) -> None:
-        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(out, schema.arrow, compression=COMPRESSION)
-        self._pending: list[pa.RecordBatch] = []
-        self._waiting = 0
-        self.rows = 0
+    def __init__(self, out: Path, arrow: pa.Schema) -> None:
+        super().__init__(out, arrow)
+        self._linked = POST_ROW in arrow.names
 
-    def add(self, part: Path) -> None:
+    def add_part(self, part: Path, *, offset: int) -> None:
         for batch in pq.ParquetFile(part).iter_batches(batch_size=ROW_GROUP_SIZE):
-            self._pending.append(batch)
-            self._waiting += batch.num_rows
-            while self._waiting >= ROW_GROUP_SIZE:
-                table = pa.Table.from_batches(self._pending)
-                self._write(table.slice(0, ROW_GROUP_SIZE))
-                rest = table.slice(ROW_GROUP_SIZE)
-                self._pending, self._waiting = rest.to_batches(), rest.num_rows
-
-    def close(self) -> int:
-        """Write the last, shorter row group and close the file (again: nothing); the rows written."""
-        if self._writer is not None:
-            if self._waiting:
-                self._write(pa.Table.from_batches(self._pending))
-            self._writer.close()
-            self._writer, self._pending, self._waiting = None, [], 0
-        return self.rows
-
-    def _write(self, table: pa.Table) -> None:
-        self._writer.write_table(table.combine_chunks(), row_group_size=ROW_GROUP_SIZE)
-        self.rows += table.num_rows
+            if self._linked and offset:
+                index = batch.schema.get_field_index(POST_ROW)
+                batch = batch.set_column(index, batch.schema.field(index), pc.add(batch.column(index), offset))
+            self.add(batch)
 
 
 def _limit_rejects(path: Path, limit: int | None) -> None:

@@ -15,8 +15,11 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import pyarrow.parquet as pq
 
 from .. import __version__
 from ..core.files import MANIFEST, sha256_file, write_atomic
@@ -28,6 +31,7 @@ from ..readers import detect_format, reader_for
 from ..readers.base import ReaderOptions
 from ..readers.textfile import check_file
 from ..readers.timestamps import parse_zone
+from .merge import Collection, merge_copies, written_tables
 from .parallel import convert_parallel
 from .references import drop_dangling_replies
 from .steps import pipeline_steps
@@ -48,10 +52,16 @@ class InputSummary:
     posts: int = 0
     rejects: int = 0
     facts: dict[str, Any] = field(default_factory=dict)  # reader-specific: lines and their use
+    collected: datetime | None = None  # when the input was collected, if the user says
+
+    @property
+    def collection(self) -> Collection:
+        return Collection(self.source_file, self.collected)
 
     def as_dict(self) -> dict[str, Any]:
         return {"source_file": self.source_file, "format": self.format, "bytes": self.bytes,
-                "sha256": self.sha256, "posts": self.posts, "rejects": self.rejects, **self.facts}
+                "sha256": self.sha256, "collected": self.collected.isoformat() if self.collected else None,
+                "posts": self.posts, "rejects": self.rejects, **self.facts}
 
 
 @dataclass
@@ -61,6 +71,7 @@ class ConvertResult:
     tables: dict[str, int]
     steps: dict[str, dict[str, int]]
     options: dict[str, Any]
+    notes: list[str] = field(default_factory=list)  # what the user should know: merged copies, same inputs
 
     def manifest(self) -> dict[str, Any]:
         return {
@@ -69,6 +80,7 @@ class ConvertResult:
             "inputs": [summary.as_dict() for summary in self.inputs],
             "steps": self.steps,
             "tables": self.tables,
+            "notes": self.notes,
         }
 
     @property
@@ -77,13 +89,24 @@ class ConvertResult:
 
 
 def source_names(paths: Sequence[Path]) -> list[str]:
-    """Names of the inputs relative to their common folder: stable across machines, and distinct
-    when several exports are all called result.json."""
-    resolved = [p.resolve() for p in paths]
-    if len(resolved) == 1:
-        return [resolved[0].name]
-    common = Path(os.path.commonpath([p.parent for p in resolved]))
-    return [p.relative_to(common).as_posix() for p in resolved]
+    """Names of the inputs in the tables: the file name, with as many of its folders as make it
+    distinct (several exports are all called result.json). Never more: the names must not depend on
+    where this machine keeps the files, so that the package reproduces anywhere.
+
+    >>> source_names([Path("/a/2024/result.json"), Path("/b/2025/result.json"), Path("/b/dump.txt")])
+    ['2024/result.json', '2025/result.json', 'dump.txt']
+    """
+    parts = list(dict.fromkeys(p.absolute().parts for p in paths))  # a path listed twice is one file
+    depth = [1] * len(parts)
+    while True:
+        names = ["/".join(p[-d:]) for p, d in zip(parts, depth)]
+        clashing = {n for n in names if names.count(n) > 1}
+        grow = [k for k, n in enumerate(names) if n in clashing and depth[k] < len(parts[k])]
+        if not grow:
+            named = dict(zip(parts, names))
+            return [named[p.absolute().parts] for p in paths]
+        for k in grow:
+            depth[k] += 1
 
 
 def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator[Record]:
@@ -97,43 +120,79 @@ def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator
 
 def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
                  period: Period | None = None, tz: str | None = None, columns: dict[str, str] | None = None,
-                 max_rejects: int | None = None, workers: int | None = None) -> ConvertResult:
+                 max_rejects: int | None = None, workers: int | None = None,
+                 collected: Sequence[datetime | None] | None = None) -> ConvertResult:
     """Convert ``inputs`` into tables and a manifest written straight into ``out_dir``.
 
-    ``workers`` processes read large inputs in parts (default: one per CPU; see ``parallel``); the
-    output does not depend on it. Callers that publish use ``convert``, which stages this and renames
-    into place.
+    ``collected`` gives each input's collection time (or None), which ranks copies of one post
+    (``merge``). ``workers`` processes read large inputs in parts (default: one per CPU; see
+    ``parallel``); the output does not depend on it. Callers that publish use ``convert``, which
+    stages this and publishes it all at once.
     """
     options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}))
     if max_rejects is not None and max_rejects < 0:
         raise option_error("max_rejects", max_rejects, "must be 0 or more")
     if workers is not None and workers < 1:
         raise option_error("workers", workers, "must be 1 or more")
-    summaries = []
-    for path, name in zip(inputs, source_names(inputs)):
-        size = check_file(path)
-        fmt = detect_format(path, columns=options.columns) if format == "auto" else format
-        summaries.append(InputSummary(path=path, source_file=name, format=fmt, bytes=size, sha256=sha256_file(path)))
+    summaries, notes = _summaries(inputs, list(collected or [None] * len(inputs)), format, options)
     schemas = load_schemas()
+    written = written_tables(schemas)
     parallel = None if period is not None else convert_parallel(
-        summaries, out_dir, schemas, options=options, workers=workers or os.cpu_count() or 1, max_rejects=max_rejects)
+        summaries, out_dir, written, options=options, workers=workers or os.cpu_count() or 1, max_rejects=max_rejects)
     if parallel is not None:
-        tables, step_stats = parallel
+        step_stats = parallel[1]
     else:
         for summary in summaries:  # a parallel attempt that gave up leaves nothing counted
             summary.posts, summary.rejects, summary.facts = 0, 0, {}
         steps = pipeline_steps(period, max_rejects)
-        tables = write_tables(chain(_read_all(summaries, options), steps), out_dir, schemas)
+        write_tables(chain(_read_all(summaries, options), steps), out_dir, written)
         step_stats = {step.name: dict(sorted(step.stats.items())) for step in steps}
+    step_stats["merge_copies"] = merge_copies(out_dir, schemas, [s.collection for s in summaries])
+    notes += _merge_notes(step_stats["merge_copies"])
     step_stats["drop_dangling_replies"] = {"unlinked": drop_dangling_replies(out_dir / "posts.parquet", schemas["posts"])}
     result = ConvertResult(
-        out_dir=out_dir, inputs=summaries, tables=tables, steps=step_stats,
+        out_dir=out_dir, inputs=summaries, steps=step_stats, notes=notes,
+        tables={name: pq.read_metadata(out_dir / f"{name}.parquet").num_rows for name in schemas},
         options={"format": format, "channel": channel, "period": str(period) if period else None, "tz": tz,
                  "columns": dict(sorted((columns or {}).items())), "max_rejects": max_rejects},
     )
     text = json.dumps(result.manifest(), indent=2, ensure_ascii=False) + "\n"
     write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
     return result
+
+
+def _summaries(inputs: Sequence[Path], collected: list[datetime | None], format: str,
+               options: ReaderOptions) -> tuple[list[InputSummary], list[str]]:
+    """One summary per distinct input; an input listed twice, or the same file under two names, is
+    read once, and said so."""
+    summaries, notes, seen = [], [], {}
+    for path, name, when in zip(inputs, source_names(inputs), collected):
+        size = check_file(path)
+        digest = sha256_file(path)
+        if digest in seen:
+            first = seen[digest]
+            same = "listed twice" if Path(path).resolve() == first.path.resolve() else f"the same file as {first.source_file}"
+            notes.append(f"{name}: {same} (sha256 {digest[:12]}...); read once")
+            continue
+        fmt = detect_format(path, columns=options.columns) if format == "auto" else format
+        summary = InputSummary(path=path, source_file=name, format=fmt, bytes=size, sha256=digest, collected=when)
+        seen[digest] = summary
+        summaries.append(summary)
+    return summaries, notes
+
+
+def _merge_notes(stats: dict[str, int]) -> list[str]:
+    notes = []
+    if stats["posts_merged"]:
+        notes.append(f"{stats['posts_merged']} posts held by several inputs kept once ({stats['copies_dropped']} "
+                     f"copies dropped, {stats['copies_with_other_text']} with other text; every copy is in post_sources)")
+    if stats["conflicts"]:
+        notes.append(f"{stats['conflicts']} copies differ from the kept copy in published_at or channel, which no edit "
+                     "explains (post_sources.conflict names what)")
+    if stats["edits_before_post"]:
+        notes.append(f"{stats['edits_before_post']} copies are edited before they were posted (a collector's clock "
+                     "off?): those edits do not rank them as later")
+    return notes
 
 
 def convert(inputs: Sequence[Path], out_dir: Path, **options: Any) -> ConvertResult:

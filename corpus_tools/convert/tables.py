@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
 
+import pyarrow as pa
+
 from ..core.progress import progress
 from ..core.records import Post, Record, Reject, Row
 from ..core.schema import TableSchema
@@ -52,14 +54,38 @@ def table_rows(record: Record) -> Iterator[tuple[str, Row]]:
         yield "rejects", reject_row(record)
 
 
+POST_ROW = "_post_row"  # in staged tables linked to the posts: the row of their post, for the merge pass
+
+
+def linked_tables(schemas: dict[str, TableSchema]) -> list[str]:
+    """The tables whose rows belong to a post (a foreign key to posts.post_id), posts aside."""
+    return [name for name, schema in schemas.items() if name != "posts" and any(
+        key.resource == "posts" and key.target_fields == ["post_id"] for key in schema.foreign_keys)]
+
+
+def staged_arrow(schemas: dict[str, TableSchema]) -> dict[str, pa.Schema]:
+    """The Arrow schema each table is first written with: the declared one, and for linked tables
+    a POST_ROW column, so that the merge pass can keep the rows of the copy of a post it keeps."""
+    linked = set(linked_tables(schemas))
+    return {name: schema.arrow.append(pa.field(POST_ROW, pa.int64(), nullable=False)) if name in linked
+            else schema.arrow for name, schema in schemas.items()}
+
+
 def write_tables(records: Iterable[Record], out_dir: Path, schemas: dict[str, TableSchema], *,
                  show_progress: bool = True) -> dict[str, int]:
-    """Stream records into one Parquet file per declared table; return the row counts."""
-    writers = {name: TableWriter(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
+    """Stream records into one Parquet file per table in ``schemas`` (as ``staged_arrow``); return
+    the row counts."""
+    arrows = staged_arrow(schemas)
+    writers = {name: TableWriter(out_dir / f"{name}.parquet", schema, arrow=arrows[name])
+               for name, schema in schemas.items()}
+    linked, post_row = set(linked_tables(schemas)), -1
     try:
         with progress("Converting", unit="records") if show_progress else nullcontext(lambda n: None) as advance:
             for count, record in enumerate(records, start=1):
+                post_row += isinstance(record, Post)
                 for table, row in table_rows(record):
+                    if table in linked:
+                        row[POST_ROW] = post_row
                     writers[table].append(row)
                 if count % 1000 == 0:
                     advance(1000)

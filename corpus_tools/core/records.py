@@ -50,6 +50,7 @@ class Post:
     date_source: str | None = None
     published_local: str | None = None
     edited_at: datetime | None = None
+    last_seen_at: datetime | None = None  # filled by convert's merge, from the inputs' collection times
     author: str | None = None
     author_id: str | None = None
     forwarded_from: str | None = None

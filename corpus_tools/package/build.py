@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from ..convert.run import ConvertResult, convert_into
 from ..core.publish import FolderLock, Publication, recover
 from ..core.schema import load_schemas
-from ..errors import DataError, InputError, UsageError, option_error
+from ..errors import DataError, UsageError, option_error
 from ..validate.source import check_tables
 from .archive import write_archive
 from .config import DatasetConfig, with_version, write_version
@@ -66,22 +66,22 @@ def _previous(explicit: Path | None, published: Path) -> PackageFiles | None:
     return PackageFiles.load(published) if published.is_file() else None
 
 
-def _check_inputs(config: DatasetConfig) -> None:
-    for entry in config.inputs:
-        if not entry["path"].is_file():
-            raise InputError(f"{entry['path']}: no such file (listed in [[inputs]] of the dataset config)")
-
-
 def _sources(config: DatasetConfig, converted: ConvertResult) -> list[dict[str, Any]]:
     """The descriptor's sources: each input with the sha256 and size convert read it with (hashing
-    a multi-gigabyte input once is enough)."""
+    a multi-gigabyte input once is enough). An input inside the package folder is given by its path
+    there; one outside it only by its file name and hash, never by where this machine keeps it."""
     read = {summary.path: summary for summary in converted.inputs}
     sources = []
     for entry in config.inputs:
-        path: Path = entry["path"]
-        summary = read[path]
-        sources.append({"title": entry.get("title", path.name), "path": config.relative(path),
-                        "hash": f"sha256:{summary.sha256}", "bytes": summary.bytes})
+        summary = read.get(entry.path)
+        if summary is None:  # the same file as another input: convert read it once
+            continue
+        source: dict[str, Any] = {"title": entry.title}
+        if config.inside(entry.path):
+            source["path"] = config.relative(entry.path)
+        else:
+            source["name"] = summary.source_file
+        sources.append({**source, "hash": f"sha256:{summary.sha256}", "bytes": summary.bytes})
     return sources
 
 
@@ -94,12 +94,16 @@ def _validate(config: DatasetConfig, staged: Path, reports: Path, *,
     from ..validate.run import validate
 
     result = validate(staged, label=config.relative(config.descriptor_path), report=reports / REPORT,
-                      junit=reports / JUNIT, docs=reports / DATA_DOCS)
+                      junit=reports / JUNIT, docs=reports / DATA_DOCS, config=config.validation_file,
+                      overrides=config.validation)
     errors = [r.spec.id for r in result.results if r.fails_at("error")]
     record = {"passed": not errors, "allowInvalid": allow_invalid, "checks": len(result.results),
               "report": config.relative(config.reports_dir / REPORT), "failed": errors,
               "warnings": [r.spec.id for r in result.results if r.failed and not r.fails_at("error")],
               "skipped": [r.spec.id for r in result.results if r.status == SKIPPED]}
+    if config.validation or config.validation_file:  # this dataset's own thresholds and severities
+        record["config"] = {**({"file": config.relative(config.validation_file)} if config.validation_file else {}),
+                            **config.validation}
     return result, record
 
 
@@ -133,14 +137,14 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
            allow_invalid: bool, record_version: bool) -> BuildResult:
     clock = _Stopwatch()
     prior = _previous(previous, config.descriptor_path)
-    _check_inputs(config)
     schemas = load_schemas()
     data_prefix = config.relative(config.data_dir)
     staged, reports = publication.stage(data_prefix), publication.stage(config.relative(config.reports_dir))
     staged.mkdir(exist_ok=True)
     reports.mkdir(exist_ok=True)
-    result = convert_into([i["path"] for i in config.inputs], staged, format=config.format,
-                          channel=config.channel, period=config.period)
+    result = convert_into([i.path for i in config.inputs], staged, format=config.format, channel=config.channel,
+                          period=config.period, tz=config.tz, columns=config.columns, max_rejects=config.max_rejects,
+                          collected=[i.collected for i in config.inputs])
     clock.lap("convert")
     check_tables(staged, schemas)
     clock.lap("checks")

@@ -1,19 +1,95 @@
 """The dataset's config, ``dataset.toml``: what ``build`` converts, checks and describes.
 
-Read and checked before any work is done; paths in it are relative to the file's folder.
+Every key is read or refused (``SPEC``, checked by ``core.settings``) before any work is done: an
+unknown key or section names the closest valid one, a bad value (a version, time zone, period, format,
+an input that does not exist) says what it should be, exit 2. Paths are relative to the file's folder;
+inputs may also be absolute, start with ``~`` or go through symbolic links: the package records them
+by file name and sha256 only (``sources``), never by a path of this machine.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from ..convert.steps.dating import Period
 from ..core.files import write_atomic
-from ..errors import UsageError
+from ..core.settings import Mapping, Table, Tables, Value, check_table, choice, text, texts, whole
+from ..errors import CorpusToolsError, UsageError
+from ..readers import FORMATS
+from ..readers.timestamps import parse_zone
+from ..validate.config import SPEC as VALIDATION_SPEC
+from .versioning.semver import Version
+
+PLACEHOLDER = "TODO"  # what `corpus-tools init` writes where the researcher must fill something in
+
+
+def filled(value: Any) -> str:
+    """Text that is not still an ``init`` placeholder."""
+    value = text(value)
+    if value.lstrip().startswith(PLACEHOLDER):
+        raise ValueError("still the placeholder `corpus-tools init` wrote; fill it in")
+    return value
+
+
+def _parsed(parse) -> Any:
+    """A check from a parser that raises corpus-tools errors (their message becomes the reason)."""
+    def check(value: Any) -> Any:
+        try:
+            return parse(text(value))
+        except CorpusToolsError as error:
+            raise ValueError(str(error).split(": ", 1)[-1]) from None
+
+    return check
+
+
+def _name(value: Any) -> str:
+    value = filled(value)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", value):
+        raise ValueError("a package name is lower-case letters, digits, '.', '-' and '_' (Data Package v2)")
+    return value
+
+
+def _moment(value: Any) -> datetime:
+    """A collection time: a TOML datetime (UTC when it has no offset) or date (its start, UTC)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    raise ValueError("expected a TOML date or date-time, e.g. 2025-05-01 or 2025-05-01T12:00:00Z")
+
+
+LICENSE = {"name": Value(text), "path": Value(text), "title": Value(text)}
+CONTRIBUTOR = {"title": Value(filled, required=True), "path": Value(text), "email": Value(text),
+               "givenName": Value(text), "familyName": Value(text), "organization": Value(text),
+               "roles": Value(texts)}
+SPEC = {
+    "package": Table({
+        "name": Value(_name, required=True), "id": Value(text), "title": Value(filled, required=True),
+        "description": Value(filled, required=True), "version": Value(_parsed(Version.parse), required=True),
+        "keywords": Value(texts), "homepage": Value(text),
+        "licenses": Tables(LICENSE, at_least=1, required=True), "contributors": Tables(CONTRIBUTOR),
+    }, required=True),
+    "convert": Table({"format": Value(choice(*FORMATS)), "channel": Value(filled), "period": Value(_parsed(Period.parse)),
+                      "tz": Value(_parsed(parse_zone)), "columns": Mapping(text), "max_rejects": Value(whole())}),
+    "inputs": Tables({"path": Value(text, required=True), "title": Value(text), "collected": Value(_moment)},
+                     at_least=1, required=True),
+    "validation": Table({"file": Value(text), **VALIDATION_SPEC}),
+    "output": Table({"data": Value(text), "descriptor": Value(text), "reports": Value(text)}),
+}
+
+
+@dataclass(frozen=True)
+class Input:
+    """One ``[[inputs]]`` entry: where the file is on this machine, and what the package says of it."""
+
+    path: Path
+    title: str
+    collected: datetime | None = None  # when it was collected, if the researcher says
 
 
 @dataclass
@@ -23,40 +99,40 @@ class DatasetConfig:
     path: Path  # the config file itself
     root: Path
     package: dict[str, Any]
-    inputs: list[dict[str, Any]]
-    format: str
-    channel: str | None
-    period: Period | None
-    data_dir: Path
-    descriptor_path: Path
-    reports_dir: Path
+    inputs: list[Input]
+    format: str = "auto"
+    channel: str | None = None
+    period: Period | None = None
+    tz: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    max_rejects: int | None = None
+    validation: dict[str, Any] = field(default_factory=dict)  # overrides of schemas/validation.toml
+    validation_file: Path | None = None
+    data_dir: Path = Path("data")
+    descriptor_path: Path = Path("datapackage.json")
+    reports_dir: Path = Path("reports")
 
     @classmethod
     def load(cls, path: Path) -> DatasetConfig:
+        """Read and check ``path``; UsageError (exit 2) for the first problem, before any work."""
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UsageError(f"{path}: no such file (build reads the dataset's config from it)") from None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise UsageError(f"{path}: unreadable dataset config ({error})") from None
+        checked = check_table(raw, SPEC, file=path)
         root = path.resolve().parent
-        package = raw.get("package", {})
-        missing = [k for k in ("name", "title", "description", "version", "licenses") if k not in package]
-        if missing:
-            raise UsageError(f"{path}: [package] lacks {', '.join(missing)}")
-        inputs = raw.get("inputs", [])
-        if not inputs or any("path" not in i for i in inputs):
-            raise UsageError(f"{path}: needs at least one [[inputs]] entry, each with a path")
-        options = raw.get("convert", {})
-        output = raw.get("output", {})
+        package = {k: str(v) if k == "version" else v for k, v in checked["package"].items()}
+        options, output = checked.get("convert", {}), checked.get("output", {})
+        validation = dict(checked.get("validation", {}))
+        validation_file = validation.pop("file", None)
         return cls(
-            path=path,
-            root=root,
-            package=package,
-            inputs=[{**i, "path": root / i["path"]} for i in inputs],
-            format=options.get("format", "auto"),
-            channel=options.get("channel"),
-            period=Period.parse(options["period"]) if options.get("period") else None,
+            path=path, root=root, package=package, inputs=_inputs(checked["inputs"], root, path),
+            format=options.get("format", "auto"), channel=options.get("channel"), period=options.get("period"),
+            tz=raw.get("convert", {}).get("tz"), columns=options.get("columns", {}),
+            max_rejects=options.get("max_rejects"), validation=validation,
+            validation_file=_existing(root, validation_file, path, "validation.file") if validation_file else None,
             data_dir=root / output.get("data", "data"),
             descriptor_path=root / output.get("descriptor", "datapackage.json"),
             reports_dir=root / output.get("reports", "reports"),
@@ -70,6 +146,26 @@ class DatasetConfig:
         except ValueError:
             raise UsageError(f"{self.path}: {path} is outside the package folder {folder} (the descriptor "
                              "can only name files inside it)") from None
+
+    def inside(self, path: Path) -> bool:
+        """Is ``path`` (symbolic links followed) inside the package folder?"""
+        return path.resolve().is_relative_to(self.descriptor_path.parent.resolve())
+
+
+def _existing(root: Path, value: str, config: Path, key: str) -> Path:
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else root / path
+    if not path.is_file():
+        raise UsageError(f"{config}: {key} = {value!r}: no such file")
+    return path
+
+
+def _inputs(entries: list[dict[str, Any]], root: Path, config: Path) -> list[Input]:
+    inputs = []
+    for k, entry in enumerate(entries):
+        path = _existing(root, entry["path"], config, f"inputs[{k}].path")
+        inputs.append(Input(path=path, title=entry.get("title") or path.name, collected=entry.get("collected")))
+    return inputs
 
 
 def write_version(config_path: Path, version: str) -> None:

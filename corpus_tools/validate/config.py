@@ -1,9 +1,9 @@
 """The validation config: severities and thresholds, from ``schemas/validation.toml`` and an override file.
 
 The defaults live beside the table schemas, so the suites saved in ``schemas/suites/`` are a function of
-files in one folder. A ``--config`` file has the same keys; what it sets replaces the default, table by
-table (``[severity]`` entries are added to the defaults' entries). Unknown keys are refused, so a typo
-cannot silently leave a threshold at its default.
+files in one folder. A ``--config`` file (or a dataset's ``[validation]``) has the same keys; what it sets replaces the
+default, table by table (``[severity]`` entries are added to the defaults' entries). Unknown keys are
+refused (``core.settings``), so a typo cannot silently leave a threshold at its default.
 
 >>> config = load_config()
 >>> config.near_duplicates["jaccard"], config.severity_of("posts.text.near_duplicates")
@@ -18,17 +18,29 @@ from pathlib import Path
 from typing import Any
 
 from ..core.schema import schema_dir
+from ..core.settings import Mapping, Table, Value, check_table, choice, share, whole
 from ..errors import UsageError
 
 SEVERITIES = ("error", "warning")
-_KEYS = {
-    "examples": int,
-    "severity": dict,
-    "repetition": {"duplicate_line_fraction": float, "duplicate_paragraph_fraction": float,
-                   "duplicate_line_char_fraction": float, "duplicate_paragraph_char_fraction": float,
-                   "duplicate_ngram_char_fraction": dict},
-    "near_duplicates": {"jaccard": float, "shingle_words": int, "bands": int, "rows": int, "max_bucket": int,
-                        "seed": int},
+
+
+def _ngram_thresholds(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict) or not all(isinstance(n, str) and n.isdigit() and int(n) > 0 for n in value):
+        raise ValueError("expected a table mapping word counts to numbers in (0, 1]")
+    return {n: share(v) for n, v in value.items()}
+
+
+# Every key a validation config may set (schemas/validation.toml holds them all, with the defaults).
+SPEC = {
+    "examples": Value(whole(minimum=1)),
+    "severity": Mapping(choice(*SEVERITIES)),
+    "repetition": Table({name: Value(share) for name in ("duplicate_line_fraction", "duplicate_paragraph_fraction",
+                                                         "duplicate_line_char_fraction",
+                                                         "duplicate_paragraph_char_fraction")}
+                        | {"duplicate_ngram_char_fraction": Value(_ngram_thresholds)}),
+    "near_duplicates": Table({"jaccard": Value(share), "shingle_words": Value(whole(minimum=1)),
+                              "bands": Value(whole(minimum=1)), "rows": Value(whole(minimum=1)),
+                              "max_bucket": Value(whole(minimum=1)), "seed": Value(whole(minimum=0))}),
 }
 
 
@@ -68,41 +80,18 @@ def _read(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: unreadable validation config ({error})") from None
 
 
-def _check(raw: dict[str, Any], path: Path) -> None:
-    """Refuse unknown keys and values of the wrong type or range."""
-    for key, value in raw.items():
-        expected = _KEYS.get(key)
-        if expected is None:
-            raise UsageError(f"{path}: unknown key {key!r} (known: {', '.join(_KEYS)})")
-        if isinstance(expected, dict) and key != "severity":
-            if not isinstance(value, dict):
-                raise UsageError(f"{path}: [{key}] must be a table")
-            for name, item in value.items():
-                kind = expected.get(name)
-                if kind is None:
-                    raise UsageError(f"{path}: unknown key {key}.{name} (known: {', '.join(expected)})")
-                if kind is float and not (isinstance(item, (int, float)) and 0 < item <= 1):
-                    raise UsageError(f"{path}: {key}.{name} must be a number in (0, 1], not {item!r}")
-                if kind is int and not (isinstance(item, int) and item >= (0 if name == "seed" else 1)):
-                    raise UsageError(f"{path}: {key}.{name} must be a positive whole number, not {item!r}")
-                if kind is dict and not all(n.isdigit() and int(n) > 0 and isinstance(v, (int, float)) and 0 < v <= 1
-                                            for n, v in item.items()):
-                    raise UsageError(f"{path}: {key}.{name} maps word counts to numbers in (0, 1]")
-        elif not isinstance(value, expected):
-            raise UsageError(f"{path}: {key} must be a {'table' if expected is dict else 'whole number'}")
-    for check_id, severity in raw.get("severity", {}).items():
-        if severity not in SEVERITIES:
-            raise UsageError(f"{path}: severity of {check_id} must be one of {', '.join(SEVERITIES)}, not {severity!r}")
-
-
-def load_config(path: Path | None = None) -> Config:
-    """The defaults, overridden by ``path`` when given."""
-    merged = _read(defaults_path())
-    _check(merged, defaults_path())
-    if path is not None:
-        override = _read(path)
-        _check(override, path)
-        for key, value in override.items():
+def load_config(path: Path | None = None, *, overrides: dict[str, Any] | None = None) -> Config:
+    """The defaults, overridden by the file ``path`` and then by ``overrides`` (a dataset's
+    ``[validation]``, already checked by ``check_overrides``), table by table."""
+    merged = check_table(_read(defaults_path()), SPEC, file=defaults_path())
+    layers = [check_table(_read(path), SPEC, file=path)] if path is not None else []
+    for layer in layers + ([overrides] if overrides else []):
+        for key, value in layer.items():
             merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
     return Config(examples=merged["examples"], severity=merged["severity"], repetition=merged["repetition"],
                   near_duplicates=merged["near_duplicates"])
+
+
+def check_overrides(table: dict[str, Any], *, file: Path, where: str) -> dict[str, Any]:
+    """A validation override given inside another config (dataset.toml's ``[validation]``), checked."""
+    return check_table(table, SPEC, file=file, where=where)

@@ -132,29 +132,33 @@ def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *,
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
              junit: Path | None = None, docs: Path | None = None, now: datetime | None = None,
-             label: str | None = None) -> ValidationResult:
+             label: str | None = None, overrides: dict[str, Any] | None = None) -> ValidationResult:
     """Validate the data package or folder of tables at ``path``; write the reports asked for.
 
-    ``label`` names the dataset in the reports (build passes the descriptor's path, not its staging folder).
+    ``label`` names the dataset in the reports (build passes the descriptor's path, not its staging folder);
+    ``overrides`` are a dataset's own thresholds and severities (dataset.toml's ``[validation]``), applied
+    over ``config``.
 
     Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
     """
     return read_stable(path if path.is_dir() else path.parent, lambda: _validate(
-        path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs, now=now, label=label))
+        path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs, now=now, label=label,
+        overrides=overrides))
 
 
 def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | None, junit: Path | None,
-              docs: Path | None, now: datetime | None, label: str | None) -> ValidationResult:
+              docs: Path | None, now: datetime | None, label: str | None,
+              overrides: dict[str, Any] | None) -> ValidationResult:
     if fail_on not in FAIL_ON:
         raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
-    settings, schemas, timer = load_config(config), load_schemas(), _Timer()
+    settings, schemas, timer = load_config(config, overrides=overrides), load_schemas(), _Timer()
     started = time.perf_counter()
     dataset = open_dataset(path, schemas, label=label)
     checks = families(schemas, settings)
     specs = [s for family in checks for s in family.specs()]
     unknown = sorted(set(settings.severity) - {s.id for s in specs} - {s.id for s in file_specs(schemas)})
     if unknown:
-        raise UsageError(f"{config}: [severity] names no expectation {', '.join(unknown)}")
+        raise UsageError(f"{config or '[validation]'}: [severity] names no expectation {', '.join(unknown)}")
     results, broken = _file_checks(dataset, schemas)
     timer("file checks", started)
     store = Store({name: table.path for name, table in dataset.tables.items()})

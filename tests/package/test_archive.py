@@ -31,4 +31,4 @@ def test_the_archive_holds_the_package_and_verifies_unpacked(committed_package, 
     expected = {"datapackage.json", "CHANGELOG.md", "croissant.json", "data/README.md", "data/overview.png",
                 "data/manifest.json", "data/posts.parquet", "data/posts.csv.gz", "data/raw/mfa_telegram_2025-04-03_05.txt"}
     assert expected <= {n.removeprefix(folder) for n in names}
-    assert verify(unpacked / folder).resources == 14
+    assert verify(unpacked / folder).resources == 16

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from frictionless import validate
 
-from corpus_tools.errors import DataError, InputError, UsageError
+from corpus_tools.errors import DataError, UsageError
 from corpus_tools.package import build as build_module
 from corpus_tools.package.build import build
 from tests.conftest import DUMP, make_project
@@ -44,7 +44,7 @@ def test_build_publishes_a_valid_package(published):
     (source,) = descriptor["sources"]
     assert source == {"title": "A dump", "path": "raw/dump.txt",
                       "hash": f"sha256:{sha256(project / 'raw' / 'dump.txt')}", "bytes": len(DUMP.encode())}
-    tables = ["posts", "countries", "hashtags", "links", "mentions", "reactions", "rejects"]
+    tables = ["posts", "countries", "hashtags", "links", "mentions", "post_sources", "reactions", "rejects"]
     assert [r["name"] for r in descriptor["resources"]] == tables + [f"{t}-csv" for t in tables]
     for resource in descriptor["resources"]:
         table = resource["name"].removesuffix("-csv")
@@ -102,7 +102,7 @@ def test_failed_check_publishes_nothing(built, monkeypatch):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda c: c.replace('version = "1.2.3"\n', ""), r"\[package\] lacks version"),
+        (lambda c: c.replace('version = "1.2.3"\n', ""), r"\[package\] lacks 'version'"),
         (lambda c: c.split("[[inputs]]")[0], "needs at least one"),
         (lambda c: c + "[oops", "unreadable dataset config"),
         (lambda c: c.replace("2025-04-03/", "april/"), "expected START/END"),
@@ -119,8 +119,8 @@ def test_missing_config_and_missing_input(project):
     with pytest.raises(UsageError, match="no such file"):
         build(project / "other.toml")
     shutil.rmtree(project / "raw")
-    with pytest.raises(InputError, match="raw/dump.txt: no such file"):
-        build(project / "dataset.toml")
+    with pytest.raises(UsageError, match=r"inputs\[0\].path = 'raw/dump.txt': no such file"):
+        build(project / "dataset.toml")  # refused when the config is read, before any work
 
 
 def test_a_failing_validation_publishes_nothing_but_writes_the_reports(built, monkeypatch):

@@ -25,9 +25,9 @@ def test_config_overrides_severity_and_thresholds(tmp_path, tables):
 
 @pytest.mark.parametrize(("config", "message"), [
     ('[severity]\n"posts.no.such" = "error"\n', "names no expectation posts.no.such"),
-    ('[severity]\n"posts.text.nfc" = "fatal"\n', "must be one of error, warning"),
-    ("[near_duplicates]\njacard = 0.9\n", "unknown key near_duplicates.jacard"),
-    ("[near_duplicates]\njaccard = 1.5\n", "must be a number in (0, 1]"),
+    ('[severity]\n"posts.text.nfc" = "fatal"\n', "severity.posts.text.nfc = 'fatal': expected one of error, warning"),
+    ("[near_duplicates]\njacard = 0.9\n", "unknown key 'jacard' in [near_duplicates]; did you mean 'jaccard'?"),
+    ("[near_duplicates]\njaccard = 1.5\n", "near_duplicates.jaccard = 1.5: expected a number in (0, 1]"),
     ("oops = [", "unreadable validation config"),
 ])
 def test_a_bad_config_is_exit_2(tmp_path, tables, config, message):
