@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .convert.run import ConvertResult, convert
 from .convert.steps.dating import Period
 from .package.build import BuildResult, build, package
+from .package.init import InitResult, init
 from .package.verify import VerifyResult, verify
 from .package.versioning.diff import PackageDiff, compare
 from .synth import SynthResult, synth
@@ -19,8 +20,8 @@ from .synth import SynthResult, synth
 if TYPE_CHECKING:
     from .validate.results import ValidationResult
 
-__all__ = ["BuildResult", "ConvertResult", "PackageDiff", "Period", "SynthResult", "VerifyResult",
-           "build", "compare", "convert", "package", "synth", "validate", "verify"]
+__all__ = ["BuildResult", "ConvertResult", "InitResult", "PackageDiff", "Period", "SynthResult", "VerifyResult",
+           "build", "compare", "convert", "init", "package", "synth", "validate", "verify"]
 
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 INTERNAL_ERROR, OS_ERROR, INTERRUPTED, TERMINATED = 3, 2, 130, 143
 # Parameters whose flag is not their name with dashes (see errors.flag).
-FLAGS = {"columns": "--column"}
+FLAGS = {"columns": "--column", "sources": "--from"}
 
 app = typer.Typer(
     help="Turn raw Telegram posts into a validated, versioned Frictionless data package.",
@@ -68,6 +68,8 @@ def _run(function, *args, **kwargs):
     except CorpusToolsError as error:
         if _state["debug"]:
             raise
+        if getattr(error, "validation", None) is not None:  # a refused build: say what failed, as validate does
+            _print_validation(error.validation)
         typer.echo(f"error: {error.worded(lambda option: FLAGS.get(option) or flag(option))}", err=True)
         raise typer.Exit(error.exit_code) from None
     except (KeyboardInterrupt, Terminated) as stop:
@@ -158,6 +160,27 @@ def _print_validation(result: ValidationResult) -> None:
 
     for line in summary(result):
         typer.echo(line)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="The dataset's folder (created when missing; must hold no "
+                                                   "dataset.toml yet).")] = Path("."),
+    sources: Annotated[list[Path] | None, typer.Option("--from", metavar="EXPORT", help="An export to list as an "
+                                                       "input (repeatable); it stays where it is.")] = None,
+) -> None:
+    """Start a dataset folder: a commented dataset.toml to fill in, raw/, a .gitignore and a GitHub
+    Actions workflow that validates the package on every push.
+
+    Example: corpus-tools init my-dataset --from ~/Downloads/ChatExport_2025-06-01/result.json
+    """
+    from . import api
+
+    result = _run(api.init, directory, sources=sources or [])
+    for name in result.written:
+        typer.echo(f"wrote {result.directory / name}")
+    typer.echo(f"next: fill in every TODO in {result.directory / 'dataset.toml'}, then run "
+               f"corpus-tools build --config {result.directory / 'dataset.toml'}")
 
 
 @app.command()

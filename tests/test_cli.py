@@ -10,7 +10,7 @@ import pytest
 
 from corpus_tools.errors import DataError
 from corpus_tools.package import build as build_module
-from tests.conftest import DUMP, ROOT, invoke
+from tests.conftest import CONFIG, DUMP, ROOT, invoke, make_project
 
 
 def test_convert_prints_the_accounting(tmp_path, write):
@@ -65,6 +65,28 @@ def test_build_failing_check_exits_1(project, monkeypatch):
     monkeypatch.setattr(build_module, "check_tables", failing)
     result = invoke("build", "--config", project / "dataset.toml")
     assert result.exit_code == 1 and result.output.strip() == "error: check failed: planted"
+
+
+def test_a_build_failing_validation_prints_the_summary_and_writes_the_reports(tmp_path):
+    """A channel that reposts one text: the build says which check failed, with example ids, as
+    validate does, and leaves the JSON and JUnit reports for CI."""
+    messages = [{"id": k, "type": "message", "date_unixtime": str(1743674400 + k), "text": "Same text."} for k in (1, 2)]
+    project = make_project(tmp_path, CONFIG.replace('format = "telegram-text"', 'format = "telegram-json"')
+                           .replace("raw/dump.txt", "raw/result.json"))
+    (project / "raw" / "result.json").write_text(json.dumps({"name": "c", "type": "public_channel", "id": 4,
+                                                             "messages": messages}))
+    result = invoke("build", "--config", project / "dataset.toml")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0].split() == ["TABLE", "FAMILY", "CHECKS", "PASSED", "ERRORS", "WARNINGS", "SKIPPED"]
+    failed = [line for line in lines if line.startswith("FAILED (error)")]
+    assert len(failed) == 1 and failed[0].startswith("FAILED (error): posts.text.exact_duplicates_in_channel")
+    assert failed[0].endswith("e.g. 4/1, 4/2")
+    assert lines[-1].startswith("error: validation failed at error severity: posts.text.exact_duplicates_in_channel")
+    assert "--allow-invalid publishes anyway" in lines[-1]
+    junit = (project / "reports" / "validation.junit.xml").read_text()
+    assert 'name="posts.text.exact_duplicates_in_channel"' in junit and "<failure" in junit
+    assert not (project / "datapackage.json").exists()
 
 
 def test_internal_errors_are_one_line_unless_debug(tmp_path, write, monkeypatch):

@@ -47,6 +47,15 @@ if TYPE_CHECKING:
 REPORT, JUNIT, DATA_DOCS = "validation.json", "validation.junit.xml", "data-docs"
 
 
+class ValidationFailed(DataError):
+    """A build refused for failing validation; ``validation`` is the result its reports hold, so the
+    command line can print the same summary ``validate`` prints."""
+
+    def __init__(self, message: str, *, validation: ValidationResult, options: list[str]) -> None:
+        super().__init__(message, options=options)
+        self.validation = validation
+
+
 @dataclass
 class BuildResult:
     convert: ConvertResult
@@ -146,15 +155,16 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
                           period=config.period, tz=config.tz, columns=config.columns, max_rejects=config.max_rejects,
                           collected=[i.collected for i in config.inputs])
     clock.lap("convert")
-    check_tables(staged, schemas)
-    clock.lap("checks")
     validation, record = _validate(config, staged, reports, allow_invalid=allow_invalid)
     if record["failed"] and not allow_invalid:
         publication.publish(_report_files(config, reports))  # a refused build still says why
-        raise DataError(f"validation failed at error severity: {', '.join(record['failed'])} (see "
-                        f"{config.reports_dir / REPORT}; {{allow_invalid}} publishes anyway)", options=["allow_invalid"])
+        raise ValidationFailed(f"validation failed at error severity: {', '.join(record['failed'])} (see "
+                               f"{config.reports_dir / REPORT}; {{allow_invalid}} publishes anyway)",
+                               validation=validation, options=["allow_invalid"])
     _release_memory()
     clock.lap("validate")
+    check_tables(staged, schemas)  # what no published table may have, even with allow_invalid
+    clock.lap("checks")
     release = prepare_release(
         staged, schemas=schemas, metadata=config.package, version=version,
         sources=_sources(config, result), data_prefix=data_prefix, descriptor_path=config.descriptor_path,

@@ -9,6 +9,7 @@ by file name and sha256 only (``sources``), never by a path of this machine.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -63,7 +64,7 @@ def _moment(value: Any) -> datetime:
     raise ValueError("expected a TOML date or date-time, e.g. 2025-05-01 or 2025-05-01T12:00:00Z")
 
 
-LICENSE = {"name": Value(text), "path": Value(text), "title": Value(text)}
+LICENSE = {"name": Value(filled, required=True), "path": Value(text), "title": Value(text)}
 CONTRIBUTOR = {"title": Value(filled, required=True), "path": Value(text), "email": Value(text),
                "givenName": Value(text), "familyName": Value(text), "organization": Value(text),
                "roles": Value(texts)}
@@ -76,7 +77,7 @@ SPEC = {
     }, required=True),
     "convert": Table({"format": Value(choice(*FORMATS)), "channel": Value(filled), "period": Value(_parsed(Period.parse)),
                       "tz": Value(_parsed(parse_zone)), "columns": Mapping(text), "max_rejects": Value(whole())}),
-    "inputs": Tables({"path": Value(text, required=True), "title": Value(text), "collected": Value(_moment)},
+    "inputs": Tables({"path": Value(text, required=True), "title": Value(filled), "collected": Value(_moment)},
                      at_least=1, required=True),
     "validation": Table({"file": Value(text), **VALIDATION_SPEC}),
     "output": Table({"data": Value(text), "descriptor": Value(text), "reports": Value(text)}),
@@ -127,6 +128,7 @@ class DatasetConfig:
         options, output = checked.get("convert", {}), checked.get("output", {})
         validation = dict(checked.get("validation", {}))
         validation_file = validation.pop("file", None)
+        _check_severities(validation, path)
         return cls(
             path=path, root=root, package=package, inputs=_inputs(checked["inputs"], root, path),
             format=options.get("format", "auto"), channel=options.get("channel"), period=options.get("period"),
@@ -150,6 +152,20 @@ class DatasetConfig:
     def inside(self, path: Path) -> bool:
         """Is ``path`` (symbolic links followed) inside the package folder?"""
         return path.resolve().is_relative_to(self.descriptor_path.parent.resolve())
+
+
+def _check_severities(validation: dict[str, Any], config: Path) -> None:
+    """Severities must name checks that exist (a misspelt id would otherwise change nothing)."""
+    if not validation.get("severity"):
+        return
+    from ..validate.suites import check_ids
+
+    known = check_ids()
+    for check_id in validation["severity"]:
+        if check_id not in known:
+            close = difflib.get_close_matches(check_id, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"{config}: unknown check {check_id!r} in [validation.severity]{hint}")
 
 
 def _existing(root: Path, value: str, config: Path, key: str) -> Path:

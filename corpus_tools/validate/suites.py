@@ -73,6 +73,15 @@ def generate(schemas: dict[str, TableSchema] | None = None, config: Config | Non
     return {table: suite_dict(table, [s for s in specs if s.table == table]) for table in schemas}
 
 
+def check_ids(schemas: dict[str, TableSchema] | None = None) -> set[str]:
+    """The id of every check a validation runs: the suites' expectations and the file checks."""
+    from .source import file_specs
+
+    schemas = schemas or load_schemas()
+    return {e["meta"]["id"] for suite in generate(schemas).values() for e in suite["expectations"]} | \
+        {spec.id for spec in file_specs(schemas)}
+
+
 def suite_json(suite: dict[str, Any]) -> str:
     """The saved form: GX's own JSON of the suite, keys sorted, so the file depends only on the suite."""
     data = gx_suite(suite).to_json_dict()

@@ -91,7 +91,7 @@ def test_failed_check_publishes_nothing(built, monkeypatch):
         raise DataError("check failed: posts.parquet: planted")
 
     monkeypatch.setattr(build_module, "check_tables", failing)
-    (project / "raw" / "dump.txt").write_text(DUMP + DUMP.replace("minister", "official"), encoding="utf-8")
+    (project / "raw" / "dump.txt").write_text(DUMP.replace("minister", "official"), encoding="utf-8")  # other content
     with pytest.raises(DataError, match="planted"):
         build(project / "dataset.toml")
     after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and p.name != "dump.txt"}

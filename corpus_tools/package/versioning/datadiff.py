@@ -1,7 +1,9 @@
 """What changed in a table's rows between two versions: matched by primary key, rows are added,
 removed or changed (with the fields that differ); tables without a key are compared as bags of rows.
 
-The bump each needs (the Data Package Version recipe): added rows are new data (minor); changed
+The bump each needs (the Data Package Version recipe): added rows are new data (minor), unless the
+table's schema declares them otherwise (``"addedRows": "patch"``: post_sources, whose rows record where
+known posts were found again, not new data); changed
 values are corrections (patch); removed rows are a patch too, unless another table refers to the
 table (posts: the side tables and replies point at post_id) - deleting referenced data is
 incompatible (major). For text dumps a post's id is a hash of its text, so a corrected text
@@ -36,13 +38,14 @@ class TableDiff:
     removed: list[tuple] = field(default_factory=list)
     changed: list[tuple[tuple, list[str]]] = field(default_factory=list)
     referenced: bool = False
+    added_level: Level = Level.MINOR  # what added rows need: a patch for provenance (``addedRows``)
 
     @property
     def level(self) -> Level:
         if self.removed:
             return Level.MAJOR if self.referenced else Level.PATCH
         if self.added:
-            return Level.MINOR
+            return self.added_level
         return Level.PATCH if self.changed else Level.NONE
 
     def __bool__(self) -> bool:
@@ -86,13 +89,14 @@ def _bags(diff: TableDiff, old: pa.Table, new: pa.Table) -> None:
     diff.removed = list((old_rows - new_rows).elements())
 
 
-def diff_table(table: str, old_path: Path, new_path: Path, *, key: list[str], referenced: bool = False) -> TableDiff:
+def diff_table(table: str, old_path: Path, new_path: Path, *, key: list[str], referenced: bool = False,
+               added_level: Level = Level.MINOR) -> TableDiff:
     """Compare two Parquet files of one table, by ``key`` when both have its columns.
 
     Example: ``diff_table("posts", Path("v1/posts.parquet"), Path("v2/posts.parquet"), key=["post_id"]).added``
     """
     old, new = pq.read_table(old_path), pq.read_table(new_path)
-    diff = TableDiff(table, old.num_rows, new.num_rows, referenced=referenced)
+    diff = TableDiff(table, old.num_rows, new.num_rows, referenced=referenced, added_level=added_level)
     if key and all(k in old.column_names and k in new.column_names for k in key):
         _keyed(diff, old, new, key)
     else:

@@ -95,8 +95,9 @@ def _data(old: PackageFiles, new: PackageFiles) -> tuple[list[TableDiff], list[C
                                   "or altered, so its rows cannot be compared (assumed incompatible)"))
             continue
         key = key_fields(new.resources[name].get("schema", {}).get("primaryKey"))
+        added = new.resources[name].get("schema", {}).get("addedRows", "minor")
         diff = diff_table(name, old.locate(resource["path"]), new.locate(new.resources[name]["path"]),
-                          key=key, referenced=name in referenced)
+                          key=key, referenced=name in referenced, added_level=Level[str(added).upper()])
         tables.append(diff)
         if not diff:
             changes.append(Change(Level.PATCH, name, "file bytes changed, rows identical"))
