@@ -87,9 +87,11 @@ class _Plan:
     def __init__(self, posts: pa.Table, inputs: list[Collection]) -> None:
         self.posts, self.rows = posts, posts.num_rows
         by_name, ranks = {c.source_file: c for c in inputs}, collection_ranks(inputs)
-        sources = posts.column("source_file").to_pylist()
-        self.collected = [by_name[s].collected if s in by_name else None for s in sources]
-        rank = np.array([ranks.get(s, -1) for s in sources], np.int64)
+        files = pc.dictionary_encode(posts.column("source_file")).combine_chunks()  # a few names, many rows
+        names, of_row = files.dictionary.to_pylist(), np.asarray(files.indices, np.int64)
+        rank = np.array([ranks.get(n, -1) for n in names], np.int64)[of_row] if names else np.zeros(0, np.int64)
+        self.collected = pa.array([by_name[n].collected if n in by_name else None for n in names],
+                                  pa.timestamp("us", tz="UTC")).take(pa.array(of_row))
         ids = pc.dictionary_encode(posts.column("post_id")).combine_chunks()
         self.group = np.asarray(ids.indices, np.int64)
         self.sizes = np.bincount(self.group, minlength=len(ids.dictionary)) if self.rows else np.zeros(0, np.int64)
@@ -123,9 +125,10 @@ class _Plan:
 
     def _last_seen(self) -> np.ndarray | None:
         """Per post row: the latest collection time of the copies of its post (None: none declared)."""
-        if not any(c is not None for c in self.collected):
+        if self.collected.null_count == len(self.collected):
             return None
-        stamps = np.array([c.timestamp() * 1e6 if c else -np.inf for c in self.collected])
+        stamps = np.where(self.collected.is_valid().to_numpy(zero_copy_only=False),
+                          pc.cast(self.collected, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False), -np.inf)
         latest = np.full(len(self.sizes), -np.inf)
         np.maximum.at(latest, self.group, stamps)
         return latest[self.group]
@@ -185,7 +188,7 @@ def _locations(posts: pa.Table) -> pa.Array:
 
 def _write_sources(path: Path, schema: TableSchema, plan: _Plan) -> None:
     columns = {"post_id": plan.posts.column("post_id"), "source_file": plan.posts.column("source_file"),
-               "location": _locations(plan.posts), "collected_at": pa.array(plan.collected, pa.timestamp("us", tz="UTC")),
+               "location": _locations(plan.posts), "collected_at": plan.collected,
                "edited_at": plan.posts.column("edited_at"), "kept": pa.array(plan.keep),
                "text_differs": pa.array(plan.text_differs), "conflict": pa.array(plan.conflicts, pa.string())}
     table = pa.table([columns[name] for name in schema.field_names], schema=schema.arrow)
