@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .convert.run import ConvertResult, convert
 from .convert.steps.dating import Period
+from .convert.steps.privacy import Privacy
 from .package.build import BuildResult, build, package
 from .package.init import InitResult, init
 from .package.verify import VerifyResult, verify
@@ -20,7 +21,8 @@ from .synth import SynthResult, synth
 if TYPE_CHECKING:
     from .validate.results import ValidationResult
 
-__all__ = ["BuildResult", "ConvertResult", "InitResult", "PackageDiff", "Period", "SynthResult", "VerifyResult",
+__all__ = ["BuildResult", "ConvertResult", "InitResult", "PackageDiff", "Period", "Privacy", "SynthResult",
+           "VerifyResult",
            "build", "compare", "convert", "init", "package", "synth", "validate", "verify"]
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 INTERNAL_ERROR, OS_ERROR, INTERRUPTED, TERMINATED = 3, 2, 130, 143
 # Parameters whose flag is not their name with dashes (see errors.flag).
-FLAGS = {"columns": "--column", "sources": "--from"}
+FLAGS = {"columns": "--column", "sources": "--from", "include_chats": "--include-chat"}
 
 app = typer.Typer(
     help="Turn raw Telegram posts into a validated, versioned Frictionless data package.",
@@ -141,8 +141,15 @@ def convert(
                                                          "rejected.")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes that read a large input in parts (default: one "
                                                      "per CPU); the output is the same whatever the number.")] = None,
+    key_file: Annotated[Path | None, typer.Option(help="The secret key private persons' pseudonyms are made with "
+                                                       "(default: CORPUS_TOOLS_PSEUDONYM_KEY).", metavar="FILE")] = None,
+    throwaway_key: Annotated[bool, typer.Option(help="Pseudonymise with a random key made for this run: pseudonyms "
+                                                     "match no other run (recorded in the manifest).")] = False,
+    include_chat: Annotated[list[str] | None, typer.Option(help="A personal chat of a full-account export to read "
+                                                                "(name or id; repeatable): they are left out "
+                                                                "otherwise.", metavar="CHAT")] = None,
 ) -> None:
-    """Convert raw inputs into the declared Parquet tables.
+    """Convert raw inputs into the declared Parquet tables; private persons get pseudonyms.
 
     Example: corpus-tools convert result.json dump.txt --out out/ --channel MFARussia --tz Europe/Moscow
     """
@@ -150,8 +157,10 @@ def convert(
 
     parsed = _run(api.Period.parse, period) if period else None
     columns = _run(_column_overrides, column or [])
+    privacy = _run(api.Privacy.given, key_file=key_file, throwaway=throwaway_key)
     result = _run(api.convert, inputs, out, format=format, channel=channel, period=parsed, tz=tz,
-                  columns=columns, max_rejects=max_rejects, workers=workers)
+                  columns=columns, max_rejects=max_rejects, workers=workers, privacy=privacy,
+                  include_chats=include_chat or [])
     _print_conversion(result)
 
 

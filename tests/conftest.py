@@ -7,6 +7,7 @@ from conftest, not from each other.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,12 @@ def make_project(root: Path, config: str = CONFIG) -> Path:
     (root / "raw" / "dump.txt").write_text(DUMP, encoding="utf-8")
     (root / "dataset.toml").write_text(config, encoding="utf-8")
     return root
+
+
+# Every test converts with a pseudonym key, as a researcher's build does (module fixtures too, so
+# it is set when this file is read); a test of what happens without one removes it.
+TEST_KEY = "corpus-tools test suite key: not a secret"
+os.environ["CORPUS_TOOLS_PSEUDONYM_KEY"] = TEST_KEY
 
 
 @pytest.fixture

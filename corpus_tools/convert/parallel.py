@@ -33,13 +33,14 @@ from ..core.records import Reject, counted
 from ..core.schema import TableSchema, load_schemas
 from ..errors import InputError
 from ..readers import reader_for
-from ..readers.base import ReaderOptions, Shard
+from ..readers.base import RECORD_KINDS, ReaderOptions, Shard
 from ..readers.telethon_jsonl import no_objects
 from .merge import written_tables
 from .parquet import ROW_GROUP_SIZE, RowGroupWriter
 from .steps import pipeline_steps
 from .steps.base import chain
 from .steps.limits import too_many_rejects
+from .steps.privacy import Privacy, Pseudonymise
 from .tables import POST_ROW, staged_arrow, write_tables
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting workers costs more than it saves
@@ -53,6 +54,7 @@ class _Task:
     shard: Shard
     options: ReaderOptions
     out: Path
+    privacy: Privacy
 
 
 def plan(summaries: list, options: ReaderOptions, workers: int) -> list[tuple[int, Shard]] | None:
@@ -73,14 +75,16 @@ def _work(task: _Task) -> dict[str, Any]:
     reader = reader_for(task.summary.format, task.options)
     counts: Counter = Counter()
     records = counted(reader.read(task.summary.path, task.summary.source_file, task.shard), counts)
-    steps = pipeline_steps(None, None)
+    steps = pipeline_steps(None, None, task.privacy)
     task.out.mkdir(parents=True)
     tables = write_tables(chain(records, steps), task.out, written_tables(load_schemas()), show_progress=False)
     return {"tables": tables, "steps": {step.name: dict(step.stats) for step in steps},
+            "terms": sorted(next(s for s in steps if isinstance(s, Pseudonymise)).terms),
             "stats": reader.stats.get(task.summary.source_file, {}), **counts}
 
 
 def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSchema], *, options: ReaderOptions,
+                     privacy: Privacy,
                      workers: int, max_rejects: int | None) -> tuple[dict[str, int], dict[str, dict]] | None:
     """Convert ``summaries`` into ``out_dir`` on ``workers`` processes; return the tables' row counts
     and the steps' stats, or None when the run must be (re)done in one process."""
@@ -88,7 +92,8 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
     if tasks is None:
         return None
     parts = out_dir / PARTS
-    jobs = [_Task(summaries[index], shard, options, parts / f"{k:05d}") for k, (index, shard) in enumerate(tasks)]
+    jobs = [_Task(summaries[index], shard, options, parts / f"{k:05d}", privacy)
+            for k, (index, shard) in enumerate(tasks)]
     joiners = {name: _Joiner(out_dir / f"{name}.parquet", arrow) for name, arrow in staged_arrow(schemas).items()}
     try:
         with process_pool(workers) as pool, progress("Converting", total=len(jobs), unit="parts") as advance:
@@ -106,7 +111,7 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
             return None
         _limit_rejects(out_dir / "rejects.parquet", max_rejects)
         _account(summaries, tasks, results)
-        return tables, _merged_steps(results)
+        return tables, _merged_steps(results), {term for r in results for term in r["terms"]}
     finally:
         for joiner in joiners.values():
             joiner.close()
@@ -148,20 +153,28 @@ def _limit_rejects(path: Path, limit: int | None) -> None:
         raise too_many_rejects(limit, Reject(**latest))
 
 
+_PART_ONLY = ("broken", "objects")  # facts of one part, decided on joining
+
+
 def _account(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict]) -> None:
     """Each input's posts, rejects and record accounting: the sums over its parts."""
     for (index, _), result in zip(tasks, results):
         summary = summaries[index]
         summary.posts += result.get("posts", 0)
         summary.rejects += result.get("rejects", 0)
-        facts = summary.facts or {"records": 0, "record_usage": Counter(), "replaced_characters": 0}
-        facts["records"] += result["stats"].get("records", 0)
-        facts["replaced_characters"] += result["stats"].get("replaced_characters", 0)
-        facts["record_usage"] = Counter(facts["record_usage"]) + Counter(result["stats"].get("record_usage", {}))
-        summary.facts = facts
+        facts = summary.facts  # keys in the order a one-process read gives them: the first part's
+        for key, value in result["stats"].items():
+            if key in _PART_ONLY:
+                continue
+            if key == "record_usage":
+                facts[key] = Counter(facts.get(key, {})) + Counter(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                facts[key] = facts.get(key, 0) + value
+            else:
+                facts.setdefault(key, value)
     for summary in summaries:
         usage = summary.facts["record_usage"]
-        summary.facts["record_usage"] = {kind: usage.get(kind, 0) for kind in ("post", "service", "rejected")}
+        summary.facts["record_usage"] = {kind: usage.get(kind, 0) for kind in RECORD_KINDS}
 
 
 def _merged_steps(results: list[dict]) -> dict[str, dict[str, int]]:

@@ -34,9 +34,11 @@ from ..readers.timestamps import parse_zone
 from .merge import Collection, merge_copies, written_tables
 from .parallel import convert_parallel
 from .references import drop_dangling_replies
+from .scrub import mask_user_ids, user_ids
 from .steps import pipeline_steps
 from .steps.base import chain
 from .steps.dating import Period
+from .steps.privacy import Privacy, Pseudonymise
 from .tables import write_tables
 
 
@@ -72,6 +74,7 @@ class ConvertResult:
     steps: dict[str, dict[str, int]]
     options: dict[str, Any]
     notes: list[str] = field(default_factory=list)  # what the user should know: merged copies, same inputs
+    private_terms: set[str] = field(default_factory=set)  # the persons' ids and names met: never in an output
 
     def manifest(self) -> dict[str, Any]:
         return {
@@ -121,40 +124,50 @@ def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator
 def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
                  period: Period | None = None, tz: str | None = None, columns: dict[str, str] | None = None,
                  max_rejects: int | None = None, workers: int | None = None,
-                 collected: Sequence[datetime | None] | None = None) -> ConvertResult:
+                 collected: Sequence[datetime | None] | None = None, privacy: Privacy | None = None,
+                 include_chats: Sequence[str] = ()) -> ConvertResult:
     """Convert ``inputs`` into tables and a manifest written straight into ``out_dir``.
 
     ``collected`` gives each input's collection time (or None), which ranks copies of one post
-    (``merge``). ``workers`` processes read large inputs in parts (default: one per CPU; see
+    (``merge``); ``privacy`` says what to do with personal data (default: pseudonymise, with the key
+    from the environment; see ``steps.privacy``). ``workers`` processes read large inputs in parts (default: one per CPU; see
     ``parallel``); the output does not depend on it. Callers that publish use ``convert``, which
     stages this and publishes it all at once.
     """
-    options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}))
+    options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}),
+                            include_chats=tuple(include_chats))
     if max_rejects is not None and max_rejects < 0:
         raise option_error("max_rejects", max_rejects, "must be 0 or more")
     if workers is not None and workers < 1:
         raise option_error("workers", workers, "must be 1 or more")
+    privacy = privacy or Privacy.from_environment()
     summaries, notes = _summaries(inputs, list(collected or [None] * len(inputs)), format, options)
     schemas = load_schemas()
     written = written_tables(schemas)
     parallel = None if period is not None else convert_parallel(
-        summaries, out_dir, written, options=options, workers=workers or os.cpu_count() or 1, max_rejects=max_rejects)
+        summaries, out_dir, written, options=options, privacy=privacy, workers=workers or os.cpu_count() or 1,
+        max_rejects=max_rejects)
     if parallel is not None:
-        step_stats = parallel[1]
+        _, step_stats, terms = parallel
     else:
         for summary in summaries:  # a parallel attempt that gave up leaves nothing counted
             summary.posts, summary.rejects, summary.facts = 0, 0, {}
-        steps = pipeline_steps(period, max_rejects)
+        steps = pipeline_steps(period, max_rejects, privacy)
         write_tables(chain(_read_all(summaries, options), steps), out_dir, written)
         step_stats = {step.name: dict(sorted(step.stats.items())) for step in steps}
+        terms = next(s for s in steps if isinstance(s, Pseudonymise)).terms
     step_stats["merge_copies"] = merge_copies(out_dir, schemas, [s.collection for s in summaries])
     notes += _merge_notes(step_stats["merge_copies"])
+    if privacy.action("posts", "author_id") != "keep":
+        step_stats["mask_user_ids"] = {"masked": mask_user_ids(out_dir, schemas, user_ids(terms))}
     step_stats["drop_dangling_replies"] = {"unlinked": drop_dangling_replies(out_dir / "posts.parquet", schemas["posts"])}
     result = ConvertResult(
         out_dir=out_dir, inputs=summaries, steps=step_stats, notes=notes,
         tables={name: pq.read_metadata(out_dir / f"{name}.parquet").num_rows for name in schemas},
         options={"format": format, "channel": channel, "period": str(period) if period else None, "tz": tz,
-                 "columns": dict(sorted((columns or {}).items())), "max_rejects": max_rejects},
+                 "columns": dict(sorted((columns or {}).items())), "max_rejects": max_rejects,
+                 "privacy": privacy.record(), "include_chats": len(include_chats)},  # names are persons
+        private_terms=terms,
     )
     text = json.dumps(result.manifest(), indent=2, ensure_ascii=False) + "\n"
     write_atomic(out_dir / MANIFEST, text.encode("utf-8"))

@@ -69,6 +69,13 @@ class TableSchema:
         raise KeyError(f"{self.name} declares no field {name!r}")
 
     @property
+    def personal(self) -> dict[str, str]:
+        """The fields that can hold a private person's identifier, and of which kind ('id', 'name',
+        'link' or 'raw'), as the schema marks them (``"personal"``): what pseudonymisation and its
+        check cover."""
+        return {f["name"]: f["personal"] for f in self.fields if "personal" in f}
+
+    @property
     def unique_keys(self) -> list[list[str]]:
         """Every set of columns whose values no two rows may share: each unique field, and the
         primary key (once, when it is not already a unique field)."""

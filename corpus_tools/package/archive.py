@@ -16,7 +16,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from ..core.datapackage import DESCRIPTOR
+from ..core.datapackage import DESCRIPTOR, read_json
 from ..core.files import MANIFEST
 from . import card
 from .descriptor import PackageFiles
@@ -26,19 +26,31 @@ from .versioning import changelog
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 
 
-def archive_members(files: PackageFiles, *, data_prefix: str) -> list[str]:
+def archive_members(files: PackageFiles, *, data_prefix: str, inputs: bool = False) -> list[str]:
     """What goes into the archive, as paths relative to the package root: the descriptor, every
-    resource, local sources, and, where they exist, the data card, its figure and the manifest
-    (in the data folder ``data_prefix``), CHANGELOG.md and croissant.json."""
+    resource, and, where they exist, the data card, its figure and the manifest (in the data folder
+    ``data_prefix``), CHANGELOG.md and croissant.json; with ``inputs`` also the raw inputs inside the
+    package folder, but never a full-account export (it is the exporter's whole account, their own
+    personal information and contacts included)."""
     data = "" if data_prefix in ("", ".") else f"{data_prefix}/"
     paths = [DESCRIPTOR] + [r["path"] for r in files.descriptor["resources"] if "path" in r]
-    paths += [s["path"] for s in files.descriptor.get("sources", []) if "path" in s and "://" not in s["path"]]
+    if inputs:
+        accounts = _full_accounts(files, data)
+        paths += [s["path"] for s in files.descriptor.get("sources", [])
+                  if "path" in s and "://" not in s["path"] and s.get("hash") not in accounts]
     extra = [f"{data}{card.FILE}", f"{data}{card.FIGURE}", f"{data}{MANIFEST}", changelog.FILE, CROISSANT]
     paths += [p for p in extra if (files.root / p).is_file()]
     return sorted(set(paths))
 
 
-def write_archive(files: PackageFiles, out: Path, *, data_prefix: str) -> Path:
+def _full_accounts(files: PackageFiles, data: str) -> set[str]:
+    """The hashes ('sha256:HEX') of the inputs the manifest says are full-account exports."""
+    manifest = files.root / f"{data}{MANIFEST}"
+    found = read_json(manifest, what="convert manifest") if manifest.is_file() else {}
+    return {f"sha256:{i.get('sha256')}" for i in found.get("inputs", []) if i.get("export") == "full-account"}
+
+
+def write_archive(files: PackageFiles, out: Path, *, data_prefix: str, inputs: bool = False) -> Path:
     """Write the zip of the package at ``files`` to ``out`` (a file path), atomically: streamed into a
     temporary file beside it, then renamed.
 
@@ -55,7 +67,7 @@ def write_archive(files: PackageFiles, out: Path, *, data_prefix: str) -> Path:
     try:
         with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED,
                                                              compresslevel=9) as archive:
-            for relative in archive_members(files, data_prefix=data_prefix):
+            for relative in archive_members(files, data_prefix=data_prefix, inputs=inputs):
                 info = zipfile.ZipInfo(f"{folder}/{relative}", date_time=stamp)
                 info.external_attr = 0o644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..convert.run import ConvertResult, convert_into
+from ..convert.steps.privacy import Privacy
 from ..core.publish import FolderLock, Publication, recover
 from ..core.schema import load_schemas
 from ..errors import DataError, UsageError, option_error
@@ -37,6 +38,7 @@ from ..validate.source import check_tables
 from .archive import write_archive
 from .config import DatasetConfig, with_version, write_version
 from .descriptor import PackageFiles, descriptor_bytes
+from .privacy import persons, privacy_record
 from .release import prepare_release
 from .versioning.diff import PackageDiff
 from .versioning.semver import Level, Version
@@ -94,8 +96,8 @@ def _sources(config: DatasetConfig, converted: ConvertResult) -> list[dict[str, 
     return sources
 
 
-def _validate(config: DatasetConfig, staged: Path, reports: Path, *,
-              allow_invalid: bool) -> tuple[ValidationResult, dict[str, Any]]:
+def _validate(config: DatasetConfig, staged: Path, reports: Path, *, allow_invalid: bool,
+              private_terms: set[str]) -> tuple[ValidationResult, dict[str, Any]]:
     """Run the suites on the staged tables, writing the reports into ``reports`` (staged too); refuse
     (DataError) an invalid package unless ``allow_invalid``. Returns the result and the descriptor's
     ``validation`` property, which the data card shows too."""
@@ -104,7 +106,7 @@ def _validate(config: DatasetConfig, staged: Path, reports: Path, *,
 
     result = validate(staged, label=config.relative(config.descriptor_path), report=reports / REPORT,
                       junit=reports / JUNIT, docs=reports / DATA_DOCS, config=config.validation_file,
-                      overrides=config.validation)
+                      overrides=config.validation, private_terms=private_terms)
     errors = [r.spec.id for r in result.results if r.fails_at("error")]
     record = {"passed": not errors, "allowInvalid": allow_invalid, "checks": len(result.results),
               "report": config.relative(config.reports_dir / REPORT), "failed": errors,
@@ -114,6 +116,13 @@ def _validate(config: DatasetConfig, staged: Path, reports: Path, *,
         record["config"] = {**({"file": config.relative(config.validation_file)} if config.validation_file else {}),
                             **config.validation}
     return result, record
+
+
+def _privacy(privacy: Privacy, schemas: dict, result: ConvertResult, staged: Path) -> dict[str, Any]:
+    """The descriptor's ``privacy`` property (see ``package.privacy``)."""
+    excluded = sum(s.facts.get("record_usage", {}).get("excluded", 0) for s in result.inputs)
+    tables = {name: staged / f"{name}.parquet" for name in schemas}
+    return privacy_record(privacy, schemas, steps=result.steps, persons=persons(tables, schemas), excluded=excluded)
 
 
 def _report_files(config: DatasetConfig, reports: Path) -> list[str]:
@@ -151,11 +160,14 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
     staged, reports = publication.stage(data_prefix), publication.stage(config.relative(config.reports_dir))
     staged.mkdir(exist_ok=True)
     reports.mkdir(exist_ok=True)
+    privacy = config.privacy()  # once: a throwaway key is made here
     result = convert_into([i.path for i in config.inputs], staged, format=config.format, channel=config.channel,
                           period=config.period, tz=config.tz, columns=config.columns, max_rejects=config.max_rejects,
-                          collected=[i.collected for i in config.inputs])
+                          collected=[i.collected for i in config.inputs], privacy=privacy,
+                          include_chats=config.include_chats)
     clock.lap("convert")
-    validation, record = _validate(config, staged, reports, allow_invalid=allow_invalid)
+    validation, record = _validate(config, staged, reports, allow_invalid=allow_invalid,
+                                   private_terms=result.private_terms)
     if record["failed"] and not allow_invalid:
         publication.publish(_report_files(config, reports))  # a refused build still says why
         raise ValidationFailed(f"validation failed at error severity: {', '.join(record['failed'])} (see "
@@ -169,7 +181,7 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
         staged, schemas=schemas, metadata=config.package, version=version,
         sources=_sources(config, result), data_prefix=data_prefix, descriptor_path=config.descriptor_path,
         previous=prior, period=(config.period.start, config.period.end) if config.period else None,
-        force=force, validation=record)
+        force=force, validation=record, privacy=_privacy(privacy, schemas, result, staged))
     root_files = dict(release.root_files)
     if record_version and config.path.parent.resolve() == config.descriptor_path.parent.resolve():
         root_files[config.path] = with_version(config.path, release.descriptor["version"])
@@ -240,5 +252,6 @@ def package(directory: Path, *, version: str | None = None, bump: str | None = N
     if archive:
         files = PackageFiles.load(result.descriptor_path)
         name = f"{result.descriptor['name']}-{result.descriptor['version']}.zip"
-        result.archive = write_archive(files, files.root / "dist" / name, data_prefix=config.relative(config.data_dir))
+        result.archive = write_archive(files, files.root / "dist" / name, data_prefix=config.relative(config.data_dir),
+                                       inputs=config.archive_inputs)
     return result

@@ -25,6 +25,7 @@ from ..core.schema import key_fields
 from ..errors import UsageError
 from .exports import ESCAPE, NULL_MARKER, twin_table
 from .facts import Facts, calendar_bins
+from .privacy import card_lines
 
 FILE = "README.md"
 FIGURE = "overview.png"
@@ -161,6 +162,6 @@ def render_card(descriptor: dict[str, Any], facts: Facts, *, validation: dict[st
              "[`datapackage.json`](../datapackage.json): do not edit by hand."), "",
              descriptor["description"], ""]
     lines += _overview(descriptor, facts) + _contents(descriptor, facts) + _fields(descriptor)
-    lines += ["## Validation", ""] + validation_lines(validation) + [""]
+    lines += ["## Validation", ""] + validation_lines(validation) + [""] + card_lines(descriptor.get("privacy"))
     lines += _loading(descriptor) + _citation(descriptor)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -10,7 +10,9 @@ by file name and sha256 only (``sources``), never by a path of this machine.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import secrets
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..convert.steps.dating import Period
+from ..convert.steps.privacy import ACTIONS, KEY_VARIABLE, Privacy
 from ..core.files import write_atomic
+from ..core.schema import load_schemas
 from ..core.settings import Mapping, Table, Tables, Value, check_table, choice, text, texts, whole
 from ..errors import CorpusToolsError, UsageError
 from ..readers import FORMATS
@@ -55,6 +59,23 @@ def _name(value: Any) -> str:
     return value
 
 
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _personal_field(name: str) -> str:
+    """A key of [privacy.fields]: a personal field the schemas mark (TABLE.FIELD), its free text aside."""
+    fields = {f"{table}.{column}": kind for table, schema in load_schemas().items()
+              for column, kind in schema.personal.items() if kind != "text"}
+    if name not in fields:
+        close = difflib.get_close_matches(name, sorted(fields), n=1)
+        raise ValueError(f"not a personal field{f'; did you mean {close[0]!r}?' if close else ''} "
+                         f"(they are {', '.join(sorted(fields))})")
+    return name
+
+
 def _moment(value: Any) -> datetime:
     """A collection time: a TOML datetime (UTC when it has no offset) or date (its start, UTC)."""
     if isinstance(value, datetime):
@@ -81,7 +102,11 @@ SPEC = {
                      at_least=1, required=True),
     "validation": Table({"file": Value(text), **VALIDATION_SPEC}),
     "output": Table({"data": Value(text), "descriptor": Value(text), "reports": Value(text)}),
+    "privacy": Table({"key_file": Value(text), "throwaway_key": Value(_boolean), "redact_text": Value(_boolean),
+                      "signatures": Value(choice("keep", "drop")), "include_chats": Value(texts),
+                      "archive_inputs": Value(_boolean), "fields": Mapping(choice(*ACTIONS), keys=_personal_field)}),
 }
+KEY_FILE = "pseudonym.key"  # the default key file, beside dataset.toml: never published, git-ignored by init
 
 
 @dataclass(frozen=True)
@@ -112,6 +137,7 @@ class DatasetConfig:
     data_dir: Path = Path("data")
     descriptor_path: Path = Path("datapackage.json")
     reports_dir: Path = Path("reports")
+    privacy_table: dict[str, Any] = field(default_factory=dict)  # [privacy], checked
 
     @classmethod
     def load(cls, path: Path) -> DatasetConfig:
@@ -137,7 +163,7 @@ class DatasetConfig:
             validation_file=_existing(root, validation_file, path, "validation.file") if validation_file else None,
             data_dir=root / output.get("data", "data"),
             descriptor_path=root / output.get("descriptor", "datapackage.json"),
-            reports_dir=root / output.get("reports", "reports"),
+            reports_dir=root / output.get("reports", "reports"), privacy_table=checked.get("privacy", {}),
         )
 
     def relative(self, path: Path) -> str:
@@ -148,6 +174,36 @@ class DatasetConfig:
         except ValueError:
             raise UsageError(f"{self.path}: {path} is outside the package folder {folder} (the descriptor "
                              "can only name files inside it)") from None
+
+    @property
+    def include_chats(self) -> tuple[str, ...]:
+        return tuple(self.privacy_table.get("include_chats", ()))
+
+    @property
+    def archive_inputs(self) -> bool:
+        return self.privacy_table.get("archive_inputs", False)
+
+    def privacy(self) -> Privacy:
+        """The privacy settings of this dataset, with its key: CORPUS_TOOLS_PSEUDONYM_KEY when set, else
+        the key file (``[privacy] key_file``, default ``pseudonym.key`` beside dataset.toml), else a
+        throwaway key when ``throwaway_key`` says so, else none (a build that meets persons stops)."""
+        table = self.privacy_table
+        options = {"policy": dict(table.get("fields", {})), "signatures": table.get("signatures", "keep"),
+                   "redact_text": table.get("redact_text", False)}
+        if table.get("throwaway_key"):
+            return Privacy(key=secrets.token_bytes(32), throwaway=True, **options)
+        if os.environ.get(KEY_VARIABLE):
+            return Privacy.from_environment(**options)
+        key_file = Path(table.get("key_file", KEY_FILE)).expanduser()
+        key_file = key_file if key_file.is_absolute() else self.root / key_file
+        if key_file.is_file():
+            if self.inside(key_file) and any(key_file.resolve().is_relative_to(d.resolve())
+                                             for d in (self.data_dir, self.reports_dir)):
+                raise UsageError(f"{self.path}: privacy.key_file {key_file} is inside a published folder")
+            return Privacy(key=key_file.read_bytes().strip(), **options)
+        if "key_file" in table:
+            raise UsageError(f"{self.path}: privacy.key_file = {table['key_file']!r}: no such file")
+        return Privacy(**options)
 
     def inside(self, path: Path) -> bool:
         """Is ``path`` (symbolic links followed) inside the package folder?"""

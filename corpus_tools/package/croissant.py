@@ -12,6 +12,7 @@ from typing import Any
 from ..core.schema import foreign_keys, key_fields
 from .descriptor import declared_size
 from .exports import twin_table
+from .privacy import rai_fields
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 # The standard Croissant 1.1 JSON-LD context, as mlcroissant writes it.
@@ -90,7 +91,8 @@ def croissant(descriptor: dict[str, Any], *, cite_as: str) -> dict[str, Any]:
                 "creator": _creators(descriptor), "citeAs": cite_as,
                 "temporalCoverage": descriptor.get("temporalCoverage"), "isLiveDataset": False,
                 "distribution": [_file_object(r) for r in tables],
-                "recordSet": [_record_set(r, r["path"]) for r in tables]}
+                "recordSet": [_record_set(r, r["path"]) for r in tables],
+                **rai_fields(descriptor.get("privacy"), descriptor)}
     return {key: value for key, value in document.items() if value not in (None, [], "")}
 
 

@@ -78,14 +78,16 @@ def created_timestamp(previous: dict[str, Any] | None, version: str) -> str:
 def package_descriptor(*, metadata: dict[str, Any], version: str, created: str, sources: list[dict[str, Any]],
                        resources: list[dict[str, Any]], temporal_coverage: str | None = None,
                        channel_coverage: list[dict[str, Any]] | None = None,
-                       validation: dict[str, Any] | None = None) -> dict[str, Any]:
+                       validation: dict[str, Any] | None = None,
+                       privacy: dict[str, Any] | None = None) -> dict[str, Any]:
     """Assemble the descriptor; ``metadata`` is the [package] table of dataset.toml.
 
     ``temporal_coverage`` is the collection period as an ISO 8601 interval ('2025-04-03/2025-04-05'),
     under schema.org's name for it (Data Package v2 has none); ``channel_coverage`` lists the channels
     the posts come from, with their post counts and first and last days, for catalogues and the data
     card to read. ``validation`` is the outcome of the validation suites (passed, allowInvalid, failed,
-    warnings, report): a package published with ``--allow-invalid`` says so in itself.
+    warnings, report): a package published with ``--allow-invalid`` says so in itself. ``privacy`` is
+    what was done with personal data (``package.privacy``): the policy, never the key.
     """
     descriptor: dict[str, Any] = {"$schema": PACKAGE_PROFILE, "name": metadata["name"], "id": package_id(metadata)}
     descriptor.update(title=metadata["title"], description=metadata["description"], version=version, created=created)
@@ -96,6 +98,8 @@ def package_descriptor(*, metadata: dict[str, Any], version: str, created: str, 
         descriptor["channelCoverage"] = channel_coverage
     if validation is not None:
         descriptor["validation"] = validation
+    if privacy is not None:
+        descriptor["privacy"] = privacy
     descriptor["sources"] = sources
     descriptor["resources"] = resources
     return descriptor

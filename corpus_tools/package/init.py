@@ -1,9 +1,10 @@
 """``init``: a researcher's own dataset folder, ready to fill in and build.
 
 It writes a commented ``dataset.toml`` (package metadata with ``TODO`` placeholders, which ``build``
-refuses until they are filled in; ``[convert]``, ``[[inputs]]``, ``[validation]``, ``[output]``), a
-``raw/`` folder for exports, a ``.gitignore``, and a GitHub Actions workflow that validates the
-published package on every push and fails the job on errors, with the JUnit report kept. Exports
+refuses until they are filled in; ``[convert]``, ``[[inputs]]``, ``[validation]``, ``[privacy]``,
+``[output]``), a ``raw/`` folder for exports, the secret key of the persons' pseudonyms
+(``pseudonym.key``, private and git-ignored), a ``.gitignore``, and a GitHub Actions workflow that
+validates the published package on every push and fails the job on errors, with the JUnit report kept. Exports
 given with ``--from`` are listed as inputs where they are (inside the folder by a relative path,
 elsewhere by their absolute one); the package itself records them by file name and sha256 only.
 """
@@ -11,6 +12,7 @@ elsewhere by their absolute one); the package itself records them by file name a
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ from .. import __version__
 from ..core.files import write_atomic
 from ..errors import UsageError
 from ..readers import detect_format
-from .config import PLACEHOLDER
+from .config import KEY_FILE, PLACEHOLDER
 
 WORKFLOW = ".github/workflows/validate.yml"
 GITIGNORE = """\
@@ -30,6 +32,9 @@ reports/data-docs/
 .staging-*/
 .*.tmp-*
 .corpus-tools-journal.json
+# The secret key of the persons' pseudonyms: whoever has it can tell who a pseudonym is. Keep it,
+# privately, to make the next version with the same pseudonyms; never publish it.
+pseudonym.key
 # Raw exports can hold what may not be published (private chats, personal data): keep them out of
 # git unless their licence and content allow it.
 raw/*
@@ -85,7 +90,8 @@ def init(directory: Path, *, sources: Sequence[Path] = ()) -> InitResult:
         if not source.expanduser().is_file():
             raise UsageError(f"{source}: no such file (given with {{sources}})", options=["sources"])
     files = {"dataset.toml": dataset_toml(directory, [s.expanduser() for s in sources]), ".gitignore": GITIGNORE,
-             "raw/README.md": RAW_README, WORKFLOW: WORKFLOW_TEXT.format(version=__version__)}
+             "raw/README.md": RAW_README, WORKFLOW: WORKFLOW_TEXT.format(version=__version__),
+             KEY_FILE: secrets.token_hex(32) + "\n"}
     written = []
     for relative, text in files.items():
         target = directory / relative
@@ -94,6 +100,8 @@ def init(directory: Path, *, sources: Sequence[Path] = ()) -> InitResult:
         if target.exists():
             text = target.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text
         write_atomic(target, text.encode("utf-8"))
+        if relative == KEY_FILE:
+            target.chmod(0o600)  # the key is for the researcher alone
         written.append(relative)
     return InitResult(directory, written)
 
@@ -149,6 +157,15 @@ format = "{fmt}"  # auto detects each input's format{channel}
 # Thresholds and severities of this dataset's checks, over corpus-tools' defaults, e.g.:
 # [validation.severity]
 # "posts.text.exact_duplicates_in_channel" = "warning"  # a channel that legitimately reposts
+
+[privacy]
+# Private persons (accounts with a user id) get pseudonyms made with the secret key in pseudonym.key
+# (written by init, git-ignored: keep it to give the next version the same pseudonyms). Channels and
+# groups stay named. Per field: "pseudonymise" (the default), "keep" or "drop", e.g.:
+# fields = {{ "posts.author" = "pseudonymise", "mentions.username" = "keep" }}
+# redact_text = true  # mask phone numbers and e-mail addresses in post texts
+# include_chats = ["Name"]  # personal chats of a full-account export to read (left out otherwise)
+# archive_inputs = false  # put the raw inputs in the release archive (never a full-account export)
 
 [output]
 data = "data"

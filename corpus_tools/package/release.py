@@ -80,7 +80,8 @@ def _changelog(release: Release, previous: PackageFiles | None, *, rows: dict[st
 def prepare_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: dict[str, Any], version: str,
                     sources: list[dict[str, Any]], data_prefix: str, descriptor_path: Path,
                     previous: PackageFiles | None, period: tuple[date, date] | None = None,
-                    force: bool = False, validation: dict[str, Any] | None = None) -> Release:
+                    force: bool = False, validation: dict[str, Any] | None = None,
+                    privacy: dict[str, Any] | None = None) -> Release:
     """Prepare version ``version`` of the tables in ``stage``; raise UsageError when it bumps
     ``previous`` less than the change needs (unless ``force``).
 
@@ -93,7 +94,7 @@ def prepare_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: d
         metadata=metadata, version=version, sources=sources, resources=resources,
         created=created_timestamp(previous.descriptor if previous else None, version),
         temporal_coverage=f"{period[0]}/{period[1]}" if period else None, channel_coverage=facts.channels,
-        validation=validation)
+        validation=validation, privacy=privacy)
     diff = diff_packages(previous, PackageFiles(descriptor, descriptor_path.parent, moved)) if previous else None
     old = Version.parse(previous.descriptor.get("version", "")) if previous else None
     check_version(previous=old, new=Version.parse(version), needed=diff.level if diff else Level.NONE, force=force)

@@ -24,12 +24,14 @@ class ReaderOptions:
 
     ``channel`` names the channel of sources that don't (or overrides a single chat's title);
     ``tz`` is the zone of local times that come without an offset; ``columns`` overrides the CSV
-    reader's column mapping (field -> column name).
+    reader's column mapping (field -> column name); ``include_chats`` lists the personal chats of a
+    full-account export to read, which are left out otherwise (they are one person's).
     """
 
     channel: str | None = None
     tz: ZoneInfo | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    include_chats: tuple[str, ...] = ()  # personal chats of a full-account export to read (names or ids)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Reader:
 
 
 SERVICE = "service"
+EXCLUDED = "excluded"  # a record left out on purpose: a personal chat of a full-account export
+RECORD_KINDS = ("post", SERVICE, "rejected", EXCLUDED)
 
 
 class BadRecord(ValueError):
@@ -95,12 +99,12 @@ class RecordReader(Reader):
     def _tally(self, source_file: str, result: Post | Reject | str) -> Post | Reject | None:
         """Count one record's outcome; return it unless it is a service message."""
         usage = self._usage(source_file)
-        kind = "post" if isinstance(result, Post) else "rejected" if isinstance(result, Reject) else SERVICE
+        kind = "post" if isinstance(result, Post) else "rejected" if isinstance(result, Reject) else result
         usage[kind] += 1
         self.stats[source_file]["records"] += 1
-        return None if result == SERVICE else result  # type: ignore[return-value]
+        return None if isinstance(result, str) else result
 
     def _finish(self, source_file: str) -> None:
         usage = self._usage(source_file)
-        self.stats[source_file]["record_usage"] = {k: usage.get(k, 0) for k in ("post", SERVICE, "rejected")}
+        self.stats[source_file]["record_usage"] = {k: usage.get(k, 0) for k in RECORD_KINDS}
         self.stats[source_file].setdefault("replaced_characters", 0)  # not UTF-8, replaced by U+FFFD

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from ..core.records import Post, Reject
 from ..errors import InputError
-from .base import ReaderOptions, RecordReader, Shard
+from .base import EXCLUDED, ReaderOptions, RecordReader, Shard
 from .detect import Head, content_kind
 from .shards import ByteRange, message_shards
 from .telegram_desktop import Chat, convert_message
@@ -45,6 +45,10 @@ class TelegramJsonReader(RecordReader):
         if content_kind(read_head(path, 4096)) != "json-object":
             raise InputError(f"{path}: not a JSON object, so not a Telegram Desktop export")
         self._usage(source_file)
+        full = False  # the archive never holds a full-account export: it is the exporter's whole account
+        if shard is None:  # (a part is of a single-chat export: a full account is never cut)
+            full = _full_account(path)
+        self.stats[source_file]["export"] = "full-account" if full else "single-chat"
         done, repair = 0, False
         while True:  # twice at most: a byte that is not UTF-8 restarts the read with repair on
             with path.open("rb") as raw:
@@ -79,9 +83,18 @@ class TelegramJsonReader(RecordReader):
         items = _messages(handle, path) if shard is None else _shard_messages(handle, path)
         first = shard.first_record if shard else 0
         for index, (chat, message) in enumerate(items, start=first):
-            if index - first >= skip:
-                yield self._tally(source_file, convert_message(
-                    message, chat=chat, options=self.options, source_file=source_file, index=index))
+            if index - first < skip:
+                continue
+            if not chat.single and chat.type in PERSONAL_CHATS and not self._listed(chat):
+                yield self._tally(source_file, EXCLUDED)  # a personal chat of a full-account export
+                continue
+            yield self._tally(source_file, convert_message(
+                message, chat=chat, options=self.options, source_file=source_file, index=index))
+
+    def _listed(self, chat: Chat) -> bool:
+        """Is a personal chat one the user asked for (``include_chats``: by name or id)?"""
+        wanted = set(self.options.include_chats)
+        return chat.name in wanted or chat.id.removeprefix("user") in wanted
 
     def shards(self, path: Path, count: int) -> list[Shard] | None:
         """An indented single-chat export cut between messages (see ``shards``); not a full account."""
@@ -156,10 +169,16 @@ def _account_messages(handle: BinaryIO) -> Iterator[tuple[Chat, Any]]:
                 yield _chat(fields, single=False), value
 
 
+# Chats with one other person (or a bot, or oneself): their name and id are a person's.
+PERSONAL_CHATS = ("personal_chat", "bot_chat", "saved_messages")
+
+
 def _chat(fields: dict[str, Any], *, single: bool = True) -> Chat:
     chat_id = fields.get("id")
     chat_id = "unknown" if chat_id is None else str(int(chat_id)) if isinstance(chat_id, float) else str(chat_id)
     name = fields.get("name") or f"chat{chat_id}"
+    if fields.get("type") in PERSONAL_CHATS:  # the other side is a person: mark the id as a user's
+        chat_id = f"user{chat_id}"
     return Chat(name=str(name), id=chat_id, type=fields.get("type"), single=single)
 
 
@@ -169,6 +188,17 @@ def _break_reject(handle: BinaryIO, path: Path, source_file: str, error: Excepti
     snippet = handle.read(_SNIPPET_BYTES).decode("utf-8", "replace")
     return Reject(source_file, f"byte {position}", f"malformed JSON, the rest of the file is unreadable "
                   f"({_one_line(error)})", snippet)
+
+
+def _full_account(path: Path) -> bool:
+    """Is ``path`` a full-account export? (Broken JSON is for the read itself to report: False.)"""
+    import ijson
+
+    try:
+        with path.open("rb") as head:
+            return _shape(io.BufferedReader(CleanJson(head, repair=True)), path) is None
+    except (ijson.JSONError, UnicodeDecodeError, NestedTooDeeply, InputError):
+        return False
 
 
 def _not_utf8(error: Exception) -> bool:

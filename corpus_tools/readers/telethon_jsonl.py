@@ -148,12 +148,13 @@ def _instant(value: Any, name: str):
 
 
 def _peer_id(peer: Any) -> str | None:
-    """The bare id of a Peer dict ({'_': 'PeerChannel', 'channel_id': 1}) or of a plain number."""
+    """The id of a Peer dict ({'_': 'PeerChannel', 'channel_id': 1}) or of a plain number: bare for
+    a channel or group, 'user'-prefixed for a person (a personal chat), so pseudonymisation knows it."""
     if isinstance(peer, dict):
-        for key in ("channel_id", "chat_id", "user_id"):
+        for key in ("channel_id", "chat_id"):
             if peer.get(key) is not None:
                 return str(peer[key])
-        return None
+        return f"user{peer['user_id']}" if peer.get("user_id") is not None else None
     return strip_peer(peer)
 
 

@@ -77,8 +77,9 @@ class Store:
     """Columns of the table files, each read once when first asked for and kept: every check reads
     only the columns it needs. (The posts' text is never kept: see ``textscan``.)"""
 
-    def __init__(self, paths: dict[str, Path]) -> None:
+    def __init__(self, paths: dict[str, Path], *, private_terms: set[str] | None = None) -> None:
         self.paths = paths
+        self.private_terms = private_terms  # the persons' ids and names in the inputs, when a build knows them
         self._columns: dict[tuple[str, str], pa.Array] = {}
 
     def column(self, table: str, name: str) -> pa.Array:
@@ -86,6 +87,10 @@ class Store:
         if key not in self._columns:
             self._columns[key] = pq.read_table(self.paths[table], columns=[name]).column(0).combine_chunks()
         return self._columns[key]
+
+    def has(self, table: str, name: str) -> bool:
+        """Does the table's file hold the column? (A table of another schema is checked no further.)"""
+        return name in pq.read_schema(self.paths[table]).names
 
     def rows(self, table: str) -> int:
         return pq.read_metadata(self.paths[table]).num_rows

@@ -88,8 +88,8 @@ def _file_checks(dataset: Dataset, schemas) -> tuple[dict[str, CheckResult], set
     return results, broken
 
 
-def _runnable(specs: list[Spec], schemas, broken: set[str], dataset: Dataset,
-              results: dict[str, CheckResult]) -> dict[str, list[Spec]]:
+def _runnable(specs: list[Spec], schemas, broken: set[str], dataset: Dataset, results: dict[str, CheckResult],
+              private_terms: set[str] | None) -> dict[str, list[Spec]]:
     """The specs GX runs, by table; the others are recorded in ``results`` as skipped, with why."""
     # Every computed column comes from the posts: when they are unreadable, nothing else can run.
     runnable = {} if "posts" in broken else {t: [s for s in specs if s.table == t] for t in schemas if t not in broken}
@@ -98,10 +98,21 @@ def _runnable(specs: list[Spec], schemas, broken: set[str], dataset: Dataset,
             reason = spec.table if spec.table in broken else "posts"
             results[spec.id] = CheckResult(spec, SKIPPED, f"not run: {reason} does not match its declared schema")
     if dataset.coverage is None and "posts" in runnable:
-        spec = next(s for s in runnable["posts"] if s.id == "posts.published_at.in_coverage")
-        runnable["posts"].remove(spec)
-        results[spec.id] = CheckResult(spec, SKIPPED, "no temporal coverage declared")
+        _skip(runnable, results, lambda s: s.id == "posts.published_at.in_coverage", "no temporal coverage declared")
+    _skip(runnable, results, lambda s: s.family == "privacy" and s.meta.get("field") in dataset.kept_personal,
+          "the dataset's privacy policy keeps this field (recorded in its descriptor)")
+    if private_terms is None:
+        _skip(runnable, results, lambda s: s.id.endswith(".no_private_names"),
+              "the persons' names are known only to a build, which reads the inputs")
     return runnable
+
+
+def _skip(runnable: dict[str, list[Spec]], results: dict[str, CheckResult], which, reason: str) -> None:
+    """Take the specs ``which`` selects out of the run, recorded as skipped for ``reason``."""
+    for table, specs in runnable.items():
+        for spec in [s for s in specs if which(s)]:
+            specs.remove(spec)
+            results[spec.id] = CheckResult(spec, SKIPPED, reason)
 
 
 def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *, parameters, examples: int,
@@ -132,23 +143,25 @@ def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *,
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
              junit: Path | None = None, docs: Path | None = None, now: datetime | None = None,
-             label: str | None = None, overrides: dict[str, Any] | None = None) -> ValidationResult:
+             label: str | None = None, overrides: dict[str, Any] | None = None,
+             private_terms: set[str] | None = None) -> ValidationResult:
     """Validate the data package or folder of tables at ``path``; write the reports asked for.
 
     ``label`` names the dataset in the reports (build passes the descriptor's path, not its staging folder);
     ``overrides`` are a dataset's own thresholds and severities (dataset.toml's ``[validation]``), applied
-    over ``config``.
+    over ``config``; ``private_terms`` are the persons' ids and names the inputs held (a build passes
+    them, so that no name check is skipped).
 
     Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
     """
     return read_stable(path if path.is_dir() else path.parent, lambda: _validate(
         path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs, now=now, label=label,
-        overrides=overrides))
+        overrides=overrides, private_terms=private_terms))
 
 
 def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | None, junit: Path | None,
               docs: Path | None, now: datetime | None, label: str | None,
-              overrides: dict[str, Any] | None) -> ValidationResult:
+              overrides: dict[str, Any] | None, private_terms: set[str] | None) -> ValidationResult:
     if fail_on not in FAIL_ON:
         raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
     settings, schemas, timer = load_config(config, overrides=overrides), load_schemas(), _Timer()
@@ -161,8 +174,8 @@ def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | N
         raise UsageError(f"{config or '[validation]'}: [severity] names no expectation {', '.join(unknown)}")
     results, broken = _file_checks(dataset, schemas)
     timer("file checks", started)
-    store = Store({name: table.path for name, table in dataset.tables.items()})
-    runnable = _runnable(specs, schemas, broken, dataset, results)
+    store = Store({name: table.path for name, table in dataset.tables.items()}, private_terms=private_terms)
+    runnable = _runnable(specs, schemas, broken, dataset, results, private_terms)
     statistics: dict[str, Any] = {"rows": {t: store.rows(t) for t in schemas}}
     if runnable:
         computed = _computed(dataset, store, checks, timer)

@@ -79,9 +79,15 @@ class Dataset:
     label: str
     tables: dict[str, TableFile]
     coverage: Coverage | None
+    kept_personal: tuple[str, ...] = ()  # personal fields ('TABLE.FIELD') the dataset's policy keeps
 
 
-def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None]:
+def _kept(policy: object) -> tuple[str, ...]:
+    """The personal fields a recorded privacy policy keeps (``{"TABLE.FIELD": action}``)."""
+    return tuple(sorted(f for f, a in policy.items() if a == "keep")) if isinstance(policy, dict) else ()
+
+
+def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None, tuple]:
     descriptor, _ = load_descriptor(path)
     resources = {r["name"]: r for r in descriptor["resources"]}
     tables = {}
@@ -92,17 +98,19 @@ def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[
         tables[name] = TableFile(name, resource_path(path.parent, resource), schema, resource.get("hash"),
                                  resource.get("bytes"))
     coverage = descriptor.get("temporalCoverage")
-    return tables, coverage if isinstance(coverage, str) else None
+    privacy = descriptor.get("privacy") if isinstance(descriptor.get("privacy"), dict) else {}
+    return tables, coverage if isinstance(coverage, str) else None, _kept(privacy.get("policy"))
 
 
-def _from_folder(folder: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None]:
+def _from_folder(folder: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None, tuple]:
     tables = {name: TableFile(name, folder / f"{name}.parquet", schema) for name, schema in schemas.items()}
     manifest = folder / MANIFEST
-    period = None
+    options = {}
     if manifest.is_file():
-        options = read_json(manifest, what="convert manifest")
-        period = (options.get("options") or {}).get("period") if isinstance(options, dict) else None
-    return tables, period
+        found = read_json(manifest, what="convert manifest")
+        options = (found.get("options") or {}) if isinstance(found, dict) else {}
+    privacy = options.get("privacy") if isinstance(options.get("privacy"), dict) else {}
+    return tables, options.get("period"), _kept(privacy.get("policy"))
 
 
 def open_dataset(path: Path, schemas: dict[str, TableSchema], *, label: str | None = None) -> Dataset:
@@ -111,9 +119,9 @@ def open_dataset(path: Path, schemas: dict[str, TableSchema], *, label: str | No
     if path.is_dir() and not (path / "posts.parquet").is_file() and (path / "datapackage.json").is_file():
         path = path / "datapackage.json"
     if path.is_dir():
-        tables, coverage = _from_folder(path, schemas)
+        tables, coverage, kept = _from_folder(path, schemas)
     elif path.is_file():
-        tables, coverage = _from_descriptor(path, schemas)
+        tables, coverage, kept = _from_descriptor(path, schemas)
     else:
         raise InputError(f"{path}: no such file or folder (validate reads a datapackage.json or a folder of tables)")
     for table in tables.values():
@@ -123,7 +131,7 @@ def open_dataset(path: Path, schemas: dict[str, TableSchema], *, label: str | No
             pq.read_metadata(table.path)
         except (OSError, pa.ArrowException) as error:
             raise InputError(f"{table.path}: not a readable Parquet file ({error})") from None
-    return Dataset(label or str(path), tables, Coverage.parse(coverage) if coverage else None)
+    return Dataset(label or str(path), tables, Coverage.parse(coverage) if coverage else None, kept)
 
 
 def file_specs(schemas: dict[str, TableSchema]) -> list[Spec]:

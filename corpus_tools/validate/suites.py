@@ -26,11 +26,12 @@ from .families.dates import Dates
 from .families.duplicates import Duplicates
 from .families.integrity import Integrity
 from .families.near_duplicates import NearDuplicates
+from .families.privacy import Privacy
 from .families.repetition import Repetition
 from .families.required import Required
 
 # In the order they run; the text families read the posts' text in one pass.
-FAMILIES: tuple[type[Family], ...] = (Required, Duplicates, Repetition, NearDuplicates, Dates, Integrity)
+FAMILIES: tuple[type[Family], ...] = (Required, Duplicates, Repetition, NearDuplicates, Dates, Integrity, Privacy)
 GX_SEVERITY = {"error": "critical", "warning": "warning"}
 SUITE_PREFIX = "corpus_tools."
 

@@ -16,8 +16,8 @@ def test_the_archive_holds_the_package_and_verifies_unpacked(committed_package, 
     root = committed_package.parent
     for name in ("CHANGELOG.md", "croissant.json"):
         shutil.copy(ROOT / name, root)
-    out = write_archive(PackageFiles.load(committed_package), root / "dist" / "x.zip", data_prefix="data")
-    again = write_archive(PackageFiles.load(committed_package), root / "dist" / "y.zip", data_prefix="data")
+    out = write_archive(PackageFiles.load(committed_package), root / "dist" / "x.zip", data_prefix="data", inputs=True)
+    again = write_archive(PackageFiles.load(committed_package), root / "dist" / "y.zip", data_prefix="data", inputs=True)
     assert out.read_bytes() == again.read_bytes()
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()

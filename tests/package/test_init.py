@@ -38,7 +38,7 @@ def test_init_writes_a_folder_that_builds_once_filled_in(tmp_path, export):
     assert result.exit_code == 0, result.output
     folder = tmp_path / "ds"
     assert {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} == {
-        "dataset.toml", ".gitignore", "raw/README.md", WORKFLOW}
+        "dataset.toml", ".gitignore", "raw/README.md", "pseudonym.key", WORKFLOW}
     text = (folder / "dataset.toml").read_text()
     assert f'path = "{export}"' in text and 'format = "telegram-json"' in text and 'name = "ds"' in text
     refused = invoke("build", "--config", folder / "dataset.toml")

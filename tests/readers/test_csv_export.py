@@ -59,7 +59,7 @@ def test_fourcat_rows(write):
     assert (first.views, first.reactions, first.media_type) == (1500, [("👍", 2), ("❤️", 1)], "photo")
     assert (second.reply_to_post_id, second.forwarded_from, second.forwarded_from_id) == ("mfarussia/1", "MoD Russia", "555")
     assert second.media_type is None and not second.has_media  # a link preview is not media
-    assert stats["record_usage"] == {"post": 2, "service": 0, "rejected": 0}
+    assert stats["record_usage"] == {"post": 2, "service": 0, "rejected": 0, "excluded": 0}
 
 
 def test_another_scraper_through_column_overrides(write):
@@ -90,7 +90,7 @@ def test_bad_rows_are_rejected(write, fields, reason):
     records, stats = read(write, text)
     assert isinstance(records[0], Post) and isinstance(records[1], Reject)
     assert records[1].reason == reason and records[1].location == "line 3"
-    assert stats["record_usage"] == {"post": 1, "service": 0, "rejected": 1}
+    assert stats["record_usage"] == {"post": 1, "service": 0, "rejected": 1, "excluded": 0}
 
 
 def test_row_with_the_wrong_number_of_fields(write):

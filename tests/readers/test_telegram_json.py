@@ -58,8 +58,10 @@ def test_sample_posts_are_the_non_service_messages(sample):
     messages = [m for m in export["messages"] if m["type"] != "service"]
     service = len(export["messages"]) - len(messages)
     assert [p.message_id for p in posts] == [str(m["id"]) for m in messages]
-    assert stats["record_usage"] == {"post": len(messages), "service": service, "rejected": 0}
-    assert all(p.channel == export["name"] and p.channel_id == str(export["id"]) for p in posts)
+    assert stats["record_usage"] == {"post": len(messages), "service": service, "rejected": 0, "excluded": 0}
+    # the other side of a personal chat is a person: its id is marked as a user's, for pseudonymisation
+    chat_id = f"user{export['id']}" if export["type"] == "personal_chat" else str(export["id"])
+    assert all(p.channel == export["name"] and p.channel_id == chat_id for p in posts)
     assert len({p.post_id for p in posts}) == len(posts)
 
 
@@ -171,7 +173,7 @@ def test_full_account_export_gives_each_chat_its_channel(write, tmp_path):
     records, stats = read(path, channel="ignored for multi-chat exports")
     assert [(r.channel, r.channel_id, r.post_id) for r in records] == [
         ("Alpha", "1", "1/1"), ("Alpha", "1", "1/3"), ("Beta", "2", "2/1"), ("chat3", "3", "3/5")]
-    assert stats["record_usage"] == {"post": 4, "service": 1, "rejected": 0}
+    assert stats["record_usage"] == {"post": 4, "service": 1, "rejected": 0, "excluded": 0}
     assert records[1].reply_to_post_id == "1/1"
     assert records[2].reply_to_post_id == "1/3" and records[2].reply_to_chat_id == "1"
     convert([path], tmp_path / "out")
@@ -216,7 +218,7 @@ def test_bad_records_are_rejected_with_the_reason(write, bad, reason):
     assert isinstance(good, Post) and isinstance(reject, Reject)
     assert reject.reason == reason
     assert json.loads(reject.raw) == bad
-    assert stats["record_usage"] == {"post": 1, "service": 0, "rejected": 1}
+    assert stats["record_usage"] == {"post": 1, "service": 0, "rejected": 1, "excluded": 0}
 
 
 def test_unsupported_message_is_a_media_post(write):

@@ -49,7 +49,7 @@ def test_message_fields(write):
     assert (post.reply_to_message_id, post.reply_to_post_id, post.reply_to_chat_id) == ("5", "1001/5", None)
     assert (post.has_media, post.media_type) == (True, "video")
     assert post.reactions == [("👍", 5), ("custom:99", 2)]
-    assert stats == {"records": 1, "record_usage": {"post": 1, "service": 0, "rejected": 0}, "replaced_characters": 0}
+    assert stats == {"records": 1, "record_usage": {"post": 1, "service": 0, "rejected": 0, "excluded": 0}, "replaced_characters": 0}
 
 
 def test_entity_offsets_count_utf16_units(write):
@@ -77,7 +77,7 @@ def test_date_forms(write, date):
 
 def test_service_messages_are_counted_not_posts(write):
     records, stats = read(write, msg(1), {"_": "MessageService", "id": 2, "action": {"_": "MessageActionPinMessage"}})
-    assert len(records) == 1 and stats["record_usage"] == {"post": 1, "service": 1, "rejected": 0}
+    assert len(records) == 1 and stats["record_usage"] == {"post": 1, "service": 1, "rejected": 0, "excluded": 0}
 
 
 def test_channel_defaults_to_the_peer_id(write):
@@ -102,7 +102,7 @@ def test_bad_lines_are_rejected(write, line, reason):
     assert [type(r).__name__ for r in records] == ["Post", "Reject", "Post"]
     reject = records[1]
     assert reason in reject.reason and reject.location == "line 2" and reject.raw == line
-    assert stats["record_usage"] == {"post": 2, "service": 0, "rejected": 1}
+    assert stats["record_usage"] == {"post": 2, "service": 0, "rejected": 1, "excluded": 0}
 
 
 def test_invalid_utf8_line_is_rejected(write):
