@@ -166,7 +166,7 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
         tables={name: pq.read_metadata(out_dir / f"{name}.parquet").num_rows for name in schemas},
         options={"format": format, "channel": channel, "period": str(period) if period else None, "tz": tz,
                  "columns": dict(sorted((columns or {}).items())), "max_rejects": max_rejects,
-                 "privacy": privacy.record(), "include_chats": len(include_chats)},  # names are persons
+                 "privacy": privacy.record(used=bool(terms)), "include_chats": len(include_chats)},  # names: persons
         private_terms=terms,
     )
     text = json.dumps(result.manifest(), indent=2, ensure_ascii=False) + "\n"

@@ -47,9 +47,10 @@ HIDDEN = "hidden person"
 PSEUDONYM = re.compile(r"person:[a-z2-7]{12}")
 USER_ID = re.compile(r"user(\d+)")
 USER_LINK = re.compile(r"tg://user\?id=(\d+)")
-# Phone numbers (seven digits or more, with the usual separators, an optional + and country code)
-# and e-mail addresses, for redact_text.
-PHONE = re.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){6,14}(?!\w)")
+# Phone numbers and e-mail addresses, for redact_text. A phone number is written with a + and its
+# country code, or in groups of digits with separators ("912 345-67-89"): a bare run of digits is
+# not taken for one (it is as often a count, a year or an id).
+PHONE = re.compile(r"(?<![\w+])(?:\+\d{7,15}|(?:\+\d{1,3}[ \-.]?)?(?:\(\d{1,4}\)[ \-.]?)?\d{2,4}(?:[ \-.]\d{2,4}){2,4})(?!\w)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MASK = "•"
 KEY_HELP = ("set CORPUS_TOOLS_PSEUDONYM_KEY, or [privacy] key_file in dataset.toml (`corpus-tools init` "
@@ -94,10 +95,12 @@ class Privacy:
     def action(self, table: str, column: str) -> str:
         return self.policy.get(f"{table}.{column}", "pseudonymise")
 
-    def record(self) -> dict[str, Any]:
-        """The policy as the manifest and the descriptor record it (never the key)."""
-        return {"policy": dict(sorted(self.policy.items())), "key": "throwaway" if self.throwaway else
-                "dataset" if self.key else "none", "signatures": self.signatures, "redact_text": self.redact_text}
+    def record(self, *, used: bool) -> dict[str, Any]:
+        """The policy as the manifest records it (never the key); ``used``: whether any person was met,
+        so a key was needed (a run without persons reads the same with a key or without)."""
+        key = ("throwaway" if self.throwaway else "dataset") if used else "not needed"
+        return {"policy": dict(sorted(self.policy.items())), "key": key, "signatures": self.signatures,
+                "redact_text": self.redact_text}
 
 
 def pseudonym(key: bytes, kind: str, value: str) -> str:
