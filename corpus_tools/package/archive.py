@@ -1,7 +1,9 @@
 """The release archive, ``dist/NAME-VERSION.zip``: one file to upload to Zenodo (or anywhere),
-holding the descriptor, every resource, the data card and its figure, CHANGELOG.md,
-croissant.json, the manifest and the raw sources, under a folder ``NAME-VERSION/`` with the
-package's own layout, so ``corpus-tools verify`` works on it once unpacked.
+holding the descriptor, every resource, the raw sources and everything else the version's
+publication wrote: the data card and its figure, the manifest, the validation reports (JSON, JUnit,
+HTML; not GX's Data Docs, which carry run times), CHANGELOG.md, croissant.json, CITATION.cff,
+.zenodo.json and the Hub's YAML, under a folder ``NAME-VERSION/`` with the package's own layout, so
+``corpus-tools verify`` works on it once unpacked.
 
 Reproducible: entries in sorted order, each dated from the version's ``created`` time (not the
 files' mtimes), with fixed permissions, so the same package gives the same zip.
@@ -17,32 +19,25 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.datapackage import DESCRIPTOR
-from ..core.files import MANIFEST
-from . import card
 from .descriptor import PackageFiles
-from .release import CROISSANT
-from .versioning import changelog
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 
 
-def archive_members(files: PackageFiles, *, data_prefix: str) -> list[str]:
+def archive_members(files: PackageFiles, *, published: list[str]) -> list[str]:
     """What goes into the archive, as paths relative to the package root: the descriptor, every
-    resource, local sources, and, where they exist, the data card, its figure and the manifest
-    (in the data folder ``data_prefix``), CHANGELOG.md and croissant.json."""
-    data = "" if data_prefix in ("", ".") else f"{data_prefix}/"
+    resource, local sources, and the files of ``published`` (what ``build`` published) that exist."""
     paths = [DESCRIPTOR] + [r["path"] for r in files.descriptor["resources"] if "path" in r]
     paths += [s["path"] for s in files.descriptor.get("sources", []) if "path" in s and "://" not in s["path"]]
-    extra = [f"{data}{card.FILE}", f"{data}{card.FIGURE}", f"{data}{MANIFEST}", changelog.FILE, CROISSANT]
-    paths += [p for p in extra if (files.root / p).is_file()]
+    paths += [p for p in published if (files.root / p).is_file()]
     return sorted(set(paths))
 
 
-def write_archive(files: PackageFiles, out: Path, *, data_prefix: str) -> Path:
+def write_archive(files: PackageFiles, out: Path, *, published: list[str]) -> Path:
     """Write the zip of the package at ``files`` to ``out`` (a file path), atomically: streamed into a
     temporary file beside it, then renamed.
 
-    Example: ``write_archive(PackageFiles.load(Path(".")), Path("dist/x-1.0.0.zip"), data_prefix="data")``
+    Example: ``write_archive(PackageFiles.load(Path(".")), Path("dist/x-1.0.0.zip"), published=result.published)``
     """
     created = files.descriptor.get("created", "")
     try:
@@ -55,7 +50,7 @@ def write_archive(files: PackageFiles, out: Path, *, data_prefix: str) -> Path:
     try:
         with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED,
                                                              compresslevel=9) as archive:
-            for relative in archive_members(files, data_prefix=data_prefix):
+            for relative in archive_members(files, published=published):
                 info = zipfile.ZipInfo(f"{folder}/{relative}", date_time=stamp)
                 info.external_attr = 0o644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED

@@ -14,6 +14,7 @@ from typing import Any
 from ..convert.steps.dating import Period
 from ..core.files import write_atomic
 from ..errors import UsageError
+from .publishing import Publishing, read_publishing
 
 
 @dataclass
@@ -30,6 +31,7 @@ class DatasetConfig:
     data_dir: Path
     descriptor_path: Path
     reports_dir: Path
+    publishing: Publishing  # the card's place, citation and Hub metadata (package.publishing reads them)
 
     @classmethod
     def load(cls, path: Path) -> DatasetConfig:
@@ -60,6 +62,7 @@ class DatasetConfig:
             data_dir=root / output.get("data", "data"),
             descriptor_path=root / output.get("descriptor", "datapackage.json"),
             reports_dir=root / output.get("reports", "reports"),
+            publishing=read_publishing(package, output, root=root, where=path),
         )
 
     def relative(self, path: Path) -> str:

@@ -131,8 +131,8 @@ def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *,
 
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
-             junit: Path | None = None, docs: Path | None = None, now: datetime | None = None,
-             label: str | None = None) -> ValidationResult:
+             junit: Path | None = None, html: Path | None = None, docs: Path | None = None,
+             now: datetime | None = None, label: str | None = None) -> ValidationResult:
     """Validate the data package or folder of tables at ``path``; write the reports asked for.
 
     ``label`` names the dataset in the reports (build passes the descriptor's path, not its staging folder).
@@ -140,11 +140,11 @@ def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", 
     Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
     """
     return read_stable(path if path.is_dir() else path.parent, lambda: _validate(
-        path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs, now=now, label=label))
+        path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs, now=now, label=label))
 
 
 def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | None, junit: Path | None,
-              docs: Path | None, now: datetime | None, label: str | None) -> ValidationResult:
+              html: Path | None, docs: Path | None, now: datetime | None, label: str | None) -> ValidationResult:
     if fail_on not in FAIL_ON:
         raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
     settings, schemas, timer = load_config(config), load_schemas(), _Timer()
@@ -172,6 +172,6 @@ def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | N
     ordered = sorted((results[s.id] for s in [*file_specs(schemas), *specs]), key=lambda r: tables.index(r.spec.table))
     outcome = ValidationResult(dataset=dataset.label, coverage=dataset.coverage.text if dataset.coverage else None,
                                config=settings, fail_on=fail_on, results=ordered, statistics=statistics,
-                               timings=dict(timer.seconds))
-    reports.write(outcome, report=report, junit=junit)
+                               timings=dict(timer.seconds), about=dataset.about)
+    reports.write(outcome, report=report, junit=junit, html=html)
     return outcome

@@ -74,14 +74,34 @@ class TableFile:
 
 @dataclass(frozen=True)
 class Dataset:
-    """The tables to validate. ``label`` names the dataset in reports (never a temporary path)."""
+    """The tables to validate. ``label`` names the dataset in reports (never a temporary path);
+    ``about`` is what a descriptor says of it for a reader of the reports: its title, version and
+    figure (Data Package v2's ``image``, when it is a file inside the package)."""
 
     label: str
     tables: dict[str, TableFile]
     coverage: Coverage | None
+    about: About | None = None
 
 
-def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None]:
+@dataclass(frozen=True)
+class About:
+    title: str | None
+    version: str | None
+    image: Path | None
+
+
+def _about(descriptor: dict, folder: Path) -> About:
+    image = descriptor.get("image")
+    try:
+        found = resource_path(folder, {"name": "image", "path": image}) if isinstance(image, str) else None
+    except InputError:  # an image elsewhere (a URL, outside the package) is not shown
+        found = None
+    text = {key: descriptor[key] if isinstance(descriptor.get(key), str) else None for key in ("title", "version")}
+    return About(text["title"], text["version"], found if found and found.is_file() else None)
+
+
+def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None, About]:
     descriptor, _ = load_descriptor(path)
     resources = {r["name"]: r for r in descriptor["resources"]}
     tables = {}
@@ -92,7 +112,7 @@ def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[
         tables[name] = TableFile(name, resource_path(path.parent, resource), schema, resource.get("hash"),
                                  resource.get("bytes"))
     coverage = descriptor.get("temporalCoverage")
-    return tables, coverage if isinstance(coverage, str) else None
+    return tables, coverage if isinstance(coverage, str) else None, _about(descriptor, path.parent)
 
 
 def _from_folder(folder: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None]:
@@ -110,10 +130,11 @@ def open_dataset(path: Path, schemas: dict[str, TableSchema], *, label: str | No
     datapackage.json). Raises InputError when a table file is missing or unreadable."""
     if path.is_dir() and not (path / "posts.parquet").is_file() and (path / "datapackage.json").is_file():
         path = path / "datapackage.json"
+    about = None
     if path.is_dir():
         tables, coverage = _from_folder(path, schemas)
     elif path.is_file():
-        tables, coverage = _from_descriptor(path, schemas)
+        tables, coverage, about = _from_descriptor(path, schemas)
     else:
         raise InputError(f"{path}: no such file or folder (validate reads a datapackage.json or a folder of tables)")
     for table in tables.values():
@@ -123,7 +144,7 @@ def open_dataset(path: Path, schemas: dict[str, TableSchema], *, label: str | No
             pq.read_metadata(table.path)
         except (OSError, pa.ArrowException) as error:
             raise InputError(f"{table.path}: not a readable Parquet file ({error})") from None
-    return Dataset(label or str(path), tables, Coverage.parse(coverage) if coverage else None)
+    return Dataset(label or str(path), tables, Coverage.parse(coverage) if coverage else None, about)
 
 
 def file_specs(schemas: dict[str, TableSchema]) -> list[Spec]:
