@@ -58,8 +58,8 @@ def validation_lines(summary: dict[str, Any] | None) -> list[str]:
             f"{named(summary['failed'])}, {len(summary['warnings'])} at severity warning{named(summary['warnings'])}"
             + (f", {len(skipped)} skipped ({', '.join(skipped)})" if skipped else "") + ".")
     reports = [f"`{summary[key]}`" for key in ("html", "report") if summary.get(key)]
-    return [line] + ([f"Full report: {' and '.join(reports)} (open the HTML file in any browser, offline)."]
-                     if reports else [])
+    offline = " (the HTML file opens in any browser, offline)" if summary.get("html") else ""
+    return [line] + ([f"Full report: {' and '.join(reports)}{offline}."] if reports else [])
 
 
 def _escape(text: str) -> str:

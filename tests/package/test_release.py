@@ -133,8 +133,10 @@ def test_same_inputs_and_version_give_the_same_bytes_anywhere(project, tmp_path_
         package(root, version="1.0.0", archive=True)
         builds.append(files(root))
     assert builds[0] == builds[1]
-    assert {"datapackage.json", "croissant.json", "CHANGELOG.md", "data/README.md", "data/overview.png",
-            "data/posts.csv.gz", "data/posts.parquet", "dist/test-dataset-1.0.0.zip"} <= set(builds[0])
+    assert {"datapackage.json", "croissant.json", "CHANGELOG.md", "README.md", "data/overview.png", "CITATION.cff",
+            ".zenodo.json", "reports/validation.html", "data/posts.csv.gz", "data/posts.parquet",
+            "dist/test-dataset-1.0.0.zip"} <= set(builds[0])
+    assert ".huggingface.yaml" not in builds[0]  # the card is the package's README.md: the YAML is its front matter
 
 
 @pytest.mark.parametrize(("options", "message"), [
