@@ -53,13 +53,14 @@ def _sorted_prefix(table: pa.Table, key: list[str]) -> list[str]:
 def order_table(path: Path, schema: TableSchema) -> list[str]:
     """Rewrite the Parquet table at ``path`` in its order (``sort_key``), declaring it; returns the
     columns declared. A table already in order is rewritten only to declare it; the posts are never
-    reordered.
+    reordered; an empty table is left as it is.
 
     Example: ``order_table(Path("stage/hashtags.parquet"), load_schemas()["hashtags"])`` -> ['post_id', 'offset']
     """
     key = sort_key(schema)
-    if not key:
-        return []
+    if not key or pq.ParquetFile(path).metadata.num_rows == 0:
+        return []  # an order lives in row groups' metadata, and an empty table has none (a row group of no
+        # rows would break readers that size their batches by it: datasets)
     keep = schema.name in SOURCE_ORDER
     table = pq.read_table(path, columns=key if keep else None)
     declared = _sorted_prefix(table, key) if keep else key
