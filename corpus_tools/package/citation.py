@@ -66,7 +66,7 @@ def cff(descriptor: dict[str, Any], publishing: Publishing) -> dict[str, Any]:
     Example: ``cff(json.load(open("datapackage.json")), config.publishing)["version"]`` -> '2.0.1'
     """
     identifiers = [{"type": _url(r["identifier"])[0], "value": _url(r["identifier"])[1],
-                    "description": f"{r['relation']}{' ' + r['resource_type'] if r.get('resource_type') else ''}"}
+                    "description": r["relation"] + (f" ({r['resource_type']})" if r.get("resource_type") else "")}
                    for r in publishing.related_identifiers]
     software = {"type": "software", "title": "corpus-tools", "version": __version__,
                 "authors": [{"name": "corpus-tools maintainers"}],

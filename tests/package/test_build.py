@@ -154,3 +154,19 @@ def test_a_failing_validation_publishes_nothing_but_writes_the_reports(built, mo
         "failed": ["posts.text.nfc"], "warnings": [], "skipped": []}  # the hashes are checked: none is skipped
     assert validation["checks"] == len(result.validation.results)
     assert result.validation.exit_code == 1
+
+
+def test_a_readme_that_is_no_data_card_is_never_replaced(project):
+    """A dataset folder whose README.md is its own (a project's front page) is refused, untouched,
+    until [output] card names another place for the card."""
+    (project / "README.md").write_text("# My project\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"README.md: exists and is not a data card.*\[output\] card"):
+        build(project / "dataset.toml")
+    assert (project / "README.md").read_text(encoding="utf-8") == "# My project\n"
+    with (project / "dataset.toml").open("a", encoding="utf-8") as config:
+        config.write('[output]\ncard = "data/README.md"\n')
+    build(project / "dataset.toml")
+    assert (project / "README.md").read_text(encoding="utf-8") == "# My project\n"
+    card = (project / "data" / "README.md").read_text(encoding="utf-8")
+    assert "](overview.png)" in card and "](../datapackage.json)" in card and not card.startswith("---")
+    assert (project / ".huggingface.yaml").read_text().count("config_name:") == 14  # configs and features
