@@ -27,8 +27,10 @@ __all__ = ["BuildResult", "ConvertResult", "InitResult", "PackageDiff", "Period"
 
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
-             junit: Path | None = None, docs: Path | None = None, now: datetime | None = None) -> ValidationResult:
-    """Run the validation suites on a datapackage.json or a folder of tables; write the reports asked for.
+             junit: Path | None = None, html: Path | None = None, docs: Path | None = None,
+             now: datetime | None = None) -> ValidationResult:
+    """Run the validation suites on a datapackage.json or a folder of tables; write the reports asked for
+    (``html``: the self-contained HTML report, which opens offline).
 
     GX and numba load on the first call, not on import, so ``corpus-tools --help`` stays fast.
 
@@ -36,4 +38,4 @@ def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", 
     """
     from .validate.run import validate as run
 
-    return run(path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs, now=now)
+    return run(path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs, now=now)

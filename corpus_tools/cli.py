@@ -290,6 +290,8 @@ def validate(
     report: Annotated[Path | None, typer.Option(help="Write the JSON report to FILE.", metavar="FILE")] = None,
     junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report (one test case per check) to FILE.",
                                                metavar="FILE")] = None,
+    html: Annotated[Path | None, typer.Option(help="Write the HTML report (one self-contained file that opens "
+                                                   "offline in any browser) to FILE.", metavar="FILE")] = None,
     docs: Annotated[Path | None, typer.Option(help="Build GX Data Docs (HTML) in DIR.", metavar="DIR")] = None,
     fail_on: Annotated[str, typer.Option(help="Severity that fails the run (exit 1): error, or warning to make "
                                               "warnings fail too.")] = "error",
@@ -302,7 +304,7 @@ def validate(
     """
     from . import api
 
-    result = _run(api.validate, path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs)
+    result = _run(api.validate, path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs)
     _print_validation(result)
     raise typer.Exit(result.exit_code)
 

@@ -121,8 +121,8 @@ def test_line_accounting_adds_up(converted):
 # --- the committed package ----------------------------------------------------------------------
 
 # Every file `make build` writes besides the resources, relative to the repository root.
-OUTPUTS = ["datapackage.json", "croissant.json", "CHANGELOG.md", "data/manifest.json", "data/README.md",
-           "data/overview.png"]
+OUTPUTS = ["datapackage.json", "croissant.json", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", ".huggingface.yaml",
+           "data/manifest.json", "data/README.md", "data/overview.png"]
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +180,7 @@ def test_committed_reports_are_what_build_writes(rebuilt):
     root, result = rebuilt
     assert result.descriptor["validation"] == json.loads((ROOT / "datapackage.json").read_text())["validation"]
     assert result.descriptor["validation"]["passed"] and not result.descriptor["validation"]["failed"]
-    for name in ("validation.json", "validation.junit.xml"):
+    for name in ("validation.json", "validation.junit.xml", "validation.html"):
         assert (root / "reports" / name).read_bytes() == (ROOT / "reports" / name).read_bytes(), name
     assert (root / "reports" / "data-docs" / "index.html").is_file()
 
@@ -254,3 +254,46 @@ def test_the_files_are_portable_parquet():
             if pa.types.is_timestamp(field.type):
                 assert (field.type.unit, field.type.tz) == ("us", "UTC"), (name, field.name)
             assert not pa.types.is_large_string(field.type) and not pa.types.is_dictionary(field.type)
+
+
+def test_the_published_validation_is_what_a_fresh_validate_says(tmp_path, monkeypatch):
+    """The descriptor's validation, the card and the reports equal `corpus-tools validate datapackage.json`
+    run on the committed package: the file hashes are checked, none skipped."""
+    from corpus_tools.package.card import validation_lines
+    from corpus_tools.validate.run import validate
+
+    monkeypatch.chdir(ROOT)
+    fresh = validate(Path("datapackage.json"), report=tmp_path / "v.json", junit=tmp_path / "v.xml",
+                     html=tmp_path / "v.html")
+    for name, mine in (("validation.json", "v.json"), ("validation.junit.xml", "v.xml"), ("validation.html", "v.html")):
+        assert (tmp_path / mine).read_bytes() == (ROOT / "reports" / name).read_bytes(), name
+    published = DESCRIPTOR["validation"]
+    assert published["checks"] == len(fresh.results) == 98 and published["skipped"] == [] and published["passed"]
+    assert sum(r.spec.id.endswith(".file.hash") and r.status == "passed" for r in fresh.results) == len(TABLES)
+    assert "\n".join(validation_lines(published)) in (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "path"), TABLES, ids=[name for name, _ in TABLES])
+def test_the_files_describe_their_fields_and_declare_their_order(name, path):
+    schema = load_schemas()[name]
+    for field in schema.fields:
+        assert pq.read_schema(path).field(field["name"]).metadata[b"description"] == field["description"].encode()
+    meta = pq.ParquetFile(path).metadata
+    if not meta.num_rows:
+        assert meta.num_row_groups == 0  # an empty table has no row group to declare an order in
+        return
+    declared = [schema.field_names[c.column_index] for c in meta.row_group(0).sorting_columns]
+    assert declared == (["source_file", "source_line_start"] if name == "posts" else schema.primary_key or ["source_file"])
+    table = pq.read_table(path, columns=declared)
+    assert table.to_pylist() == table.sort_by([(c, "ascending") for c in declared]).to_pylist()
+
+
+def test_each_table_reads_as_a_dataset_and_by_glob(duck):
+    import pyarrow.dataset as ds
+
+    for name, path in TABLES:
+        relative = path.relative_to(ROOT).as_posix()
+        assert ds.dataset(ROOT / relative).to_table().num_rows == pq.ParquetFile(path).metadata.num_rows
+        glob = (ROOT / relative).with_name(f"{name}*.parquet")  # the glob the docs give, for tables in parts
+        count = duck.sql(f"SELECT count(*) FROM read_parquet('{glob}')").fetchall()[0][0]
+        assert count == pq.ParquetFile(path).metadata.num_rows, name

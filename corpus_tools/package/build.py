@@ -9,11 +9,14 @@ change needs (``package.semver``), so rebuilding an unchanged version reproduces
 and changing the data without a new version number fails.
 
 Before a version is published its tables must pass the checks and the validation suites (no
-failure at error severity, unless ``allow_invalid``, which the descriptor then records). The
-validation reports are published with the package into the reports folder: ``validation.json`` and
-``validation.junit.xml``, deterministic and committed with the data, and ``data-docs/``, GX's HTML,
-which carries run times and is not committed. A build refused for failing validation still writes
-its reports there, since they say why.
+failure at error severity, unless ``allow_invalid``, which the descriptor then records). What is
+validated is the package as it will be published: the tables in their final order, hashed, and
+described by the staged descriptor, so the file-hash checks run too and the published validation
+is what ``corpus-tools validate datapackage.json`` says of the published files. The validation
+reports are published with the package into the reports folder: ``validation.json``,
+``validation.junit.xml`` and ``validation.html`` (the report users open, offline), deterministic and
+committed with the data, and ``data-docs/``, GX's HTML, which carries run times and is not
+committed. A build refused for failing validation still writes its reports there, since they say why.
 
 The package folder is written by one process at a time (its lock), and a version is published all
 at once (``core.publish``): everything is staged first, and only when the tables pass the checks and
@@ -36,17 +39,18 @@ from ..core.schema import load_schemas
 from ..errors import DataError, UsageError, option_error
 from ..validate.source import check_tables
 from .archive import write_archive
+from .card import GENERATED
 from .config import DatasetConfig, with_version, write_version
 from .descriptor import PackageFiles, descriptor_bytes
 from .privacy import persons, privacy_record
-from .release import prepare_release
+from .release import draft_release, prepare_release
 from .versioning.diff import PackageDiff
 from .versioning.semver import Level, Version
 
 if TYPE_CHECKING:
     from ..validate.results import ValidationResult
 
-REPORT, JUNIT, DATA_DOCS = "validation.json", "validation.junit.xml", "data-docs"
+REPORT, JUNIT, HTML, DATA_DOCS = "validation.json", "validation.junit.xml", "validation.html", "data-docs"
 
 
 class ValidationFailed(DataError):
@@ -67,6 +71,7 @@ class BuildResult:
     reports_dir: Path
     diff: PackageDiff | None = None  # against the previous version; None for a first release
     archive: Path | None = None
+    published: list[str] = field(default_factory=list)  # what the publication wrote, relative to the package folder
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: convert, checks, validate, package
 
 
@@ -96,21 +101,21 @@ def _sources(config: DatasetConfig, converted: ConvertResult) -> list[dict[str, 
     return sources
 
 
-def _validate(config: DatasetConfig, staged: Path, reports: Path, *, allow_invalid: bool,
+def _validate(config: DatasetConfig, staged_descriptor: Path, reports: Path, *, allow_invalid: bool,
               private_terms: set[str]) -> tuple[ValidationResult, dict[str, Any]]:
-    """Run the suites on the staged tables, writing the reports into ``reports`` (staged too); refuse
-    (DataError) an invalid package unless ``allow_invalid``. Returns the result and the descriptor's
-    ``validation`` property, which the data card shows too."""
+    """Run the suites on the staged package (the descriptor, and the files it describes), writing the
+    reports into ``reports`` (staged too). Returns the result and the descriptor's ``validation``
+    property, which the data card shows too."""
     from ..validate.base import SKIPPED
     from ..validate.run import validate
 
-    result = validate(staged, label=config.relative(config.descriptor_path), report=reports / REPORT,
-                      junit=reports / JUNIT, docs=reports / DATA_DOCS, config=config.validation_file,
+    result = validate(staged_descriptor, label=config.relative(config.descriptor_path), report=reports / REPORT,
+                      junit=reports / JUNIT, html=reports / HTML, docs=reports / DATA_DOCS, config=config.validation_file,
                       overrides=config.validation, private_terms=private_terms)
     errors = [r.spec.id for r in result.results if r.fails_at("error")]
     record = {"passed": not errors, "allowInvalid": allow_invalid, "checks": len(result.results),
-              "report": config.relative(config.reports_dir / REPORT), "failed": errors,
-              "warnings": [r.spec.id for r in result.results if r.failed and not r.fails_at("error")],
+              "report": config.relative(config.reports_dir / REPORT), "html": config.relative(config.reports_dir / HTML),
+              "failed": errors, "warnings": [r.spec.id for r in result.results if r.failed and not r.fails_at("error")],
               "skipped": [r.spec.id for r in result.results if r.status == SKIPPED]}
     if config.validation or config.validation_file:  # this dataset's own thresholds and severities
         record["config"] = {**({"file": config.relative(config.validation_file)} if config.validation_file else {}),
@@ -122,13 +127,23 @@ def _privacy(privacy: Privacy, schemas: dict, result: ConvertResult, staged: Pat
     """The descriptor's ``privacy`` property (see ``package.privacy``)."""
     excluded = sum(s.facts.get("record_usage", {}).get("excluded", 0) for s in result.inputs)
     tables = {name: staged / f"{name}.parquet" for name in schemas}
-    return privacy_record(privacy, schemas, steps=result.steps, persons=persons(tables, schemas), excluded=excluded)
+    return privacy_record(privacy, schemas, steps=result.steps, persons=persons(tables, schemas), excluded=excluded,
+                          input_terms=len(result.private_terms))
 
 
 def _report_files(config: DatasetConfig, reports: Path) -> list[str]:
     """The staged reports, as paths relative to the package folder."""
     folder = config.relative(config.reports_dir)
-    return [f"{folder}/{name}" for name in (REPORT, JUNIT, DATA_DOCS) if (reports / name).exists()]
+    return [f"{folder}/{name}" for name in (REPORT, JUNIT, HTML, DATA_DOCS) if (reports / name).exists()]
+
+
+def _check_card(config: DatasetConfig) -> None:
+    """Refuse to replace a README.md that is not a data card written by corpus-tools (a project's own
+    front page): the card then needs a place of its own, ``[output] card``."""
+    card = config.publishing.card
+    if card.is_file() and GENERATED not in card.read_text(encoding="utf-8", errors="replace")[:4096]:
+        raise UsageError(f"{card}: exists and is not a data card written by corpus-tools; set [output] card in "
+                         f"{config.path} to another path (such as \"data/README.md\") or move the file")
 
 
 def build(config_path: Path = Path("dataset.toml"), *, version: str | None = None, previous: Path | None = None,
@@ -155,6 +170,7 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
            allow_invalid: bool, record_version: bool) -> BuildResult:
     clock = _Stopwatch()
     prior = _previous(previous, config.descriptor_path)
+    _check_card(config)
     schemas = load_schemas()
     data_prefix = config.relative(config.data_dir)
     staged, reports = publication.stage(data_prefix), publication.stage(config.relative(config.reports_dir))
@@ -166,38 +182,42 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
                           collected=[i.collected for i in config.inputs], privacy=privacy,
                           include_chats=config.include_chats)
     clock.lap("convert")
-    validation, record = _validate(config, staged, reports, allow_invalid=allow_invalid,
+    draft = draft_release(staged, schemas=schemas, metadata=config.package, version=version,
+                          sources=_sources(config, result), data_prefix=data_prefix, previous=prior,
+                          period=(config.period.start, config.period.end) if config.period else None,
+                          privacy=_privacy(privacy, schemas, result, staged))
+    staged_descriptor = publication.stage(config.relative(config.descriptor_path))
+    staged_descriptor.write_bytes(descriptor_bytes(draft.descriptor))  # what validation reads, hashes included
+    clock.lap("package")
+    validation, record = _validate(config, staged_descriptor, reports, allow_invalid=allow_invalid,
                                    private_terms=result.private_terms)
     if record["failed"] and not allow_invalid:
         publication.publish(_report_files(config, reports))  # a refused build still says why
         raise ValidationFailed(f"validation failed at error severity: {', '.join(record['failed'])} (see "
-                               f"{config.reports_dir / REPORT}; {{allow_invalid}} publishes anyway)",
+                               f"{config.reports_dir / HTML}; {{allow_invalid}} publishes anyway)",
                                validation=validation, options=["allow_invalid"])
     _release_memory()
     clock.lap("validate")
     check_tables(staged, schemas)  # what no published table may have, even with allow_invalid
     clock.lap("checks")
-    release = prepare_release(
-        staged, schemas=schemas, metadata=config.package, version=version,
-        sources=_sources(config, result), data_prefix=data_prefix, descriptor_path=config.descriptor_path,
-        previous=prior, period=(config.period.start, config.period.end) if config.period else None,
-        force=force, validation=record, privacy=_privacy(privacy, schemas, result, staged))
+    release = prepare_release(draft, validation=record, descriptor_path=config.descriptor_path, previous=prior,
+                              publishing=config.publishing, force=force)
     root_files = dict(release.root_files)
     if record_version and config.path.parent.resolve() == config.descriptor_path.parent.resolve():
         root_files[config.path] = with_version(config.path, release.descriptor["version"])
     for path, data in root_files.items():
         publication.stage(config.relative(path)).write_bytes(data)
-    publication.stage(config.relative(config.descriptor_path)).write_bytes(descriptor_bytes(release.descriptor))
-    publication.publish([f"{data_prefix}/{name}" for name in result.files + release.staged]
-                        + _report_files(config, reports) + [config.relative(p) for p in root_files]
-                        + [config.relative(config.descriptor_path)])
+    staged_descriptor.write_bytes(descriptor_bytes(release.descriptor))
+    published = ([f"{data_prefix}/{name}" for name in result.files + release.staged] + _report_files(config, reports)
+                 + [config.relative(p) for p in root_files] + [config.relative(config.descriptor_path)])
+    publication.publish(published)
     if record_version and config.path not in root_files:
         write_version(config.path, release.descriptor["version"])
     clock.lap("package")
     result.out_dir = config.data_dir
     return BuildResult(convert=result, descriptor_path=config.descriptor_path, descriptor=release.descriptor,
                        validation=validation, reports_dir=config.reports_dir, diff=release.diff,
-                       timings=clock.laps)
+                       published=[p for p in published if DATA_DOCS not in Path(p).parts], timings=clock.laps)
 
 
 def _release_memory() -> None:
@@ -223,8 +243,9 @@ class _Stopwatch:
         self._last = time.perf_counter()
 
     def lap(self, stage: str) -> None:
+        """Add the seconds since the last lap to ``stage``'s (packaging comes before and after validation)."""
         now = time.perf_counter()
-        self.laps[stage] = round(now - self._last, 3)
+        self.laps[stage] = round(self.laps.get(stage, 0.0) + now - self._last, 3)
         self._last = now
 
 
@@ -252,6 +273,6 @@ def package(directory: Path, *, version: str | None = None, bump: str | None = N
     if archive:
         files = PackageFiles.load(result.descriptor_path)
         name = f"{result.descriptor['name']}-{result.descriptor['version']}.zip"
-        result.archive = write_archive(files, files.root / "dist" / name, data_prefix=config.relative(config.data_dir),
+        result.archive = write_archive(files, files.root / "dist" / name, published=result.published,
                                        inputs=config.archive_inputs)
     return result

@@ -28,6 +28,7 @@ from ..errors import CorpusToolsError, UsageError
 from ..readers import FORMATS
 from ..readers.timestamps import parse_zone
 from ..validate.config import SPEC as VALIDATION_SPEC
+from .publishing import Publishing, read_publishing
 from .versioning.semver import Version
 
 PLACEHOLDER = "TODO"  # what `corpus-tools init` writes where the researcher must fill something in
@@ -88,20 +89,25 @@ def _moment(value: Any) -> datetime:
 LICENSE = {"name": Value(filled, required=True), "path": Value(text), "title": Value(text)}
 CONTRIBUTOR = {"title": Value(filled, required=True), "path": Value(text), "email": Value(text),
                "givenName": Value(text), "familyName": Value(text), "organization": Value(text),
-               "roles": Value(texts)}
+               "roles": Value(texts), "orcid": Value(text)}  # orcid: checked by package.publishing
+RELATED = {"identifier": Value(text, required=True), "relation": Value(text, required=True),
+           "resource_type": Value(text)}
 SPEC = {
     "package": Table({
         "name": Value(_name, required=True), "id": Value(text), "title": Value(filled, required=True),
         "description": Value(filled, required=True), "version": Value(_parsed(Version.parse), required=True),
         "keywords": Value(texts), "homepage": Value(text),
         "licenses": Tables(LICENSE, at_least=1, required=True), "contributors": Tables(CONTRIBUTOR),
+        # what citation files, Zenodo and the Hub need (package.publishing checks their values)
+        "languages": Value(texts), "publisher": Value(text), "task_categories": Value(texts),
+        "related_identifiers": Tables(RELATED),
     }, required=True),
     "convert": Table({"format": Value(choice(*FORMATS)), "channel": Value(filled), "period": Value(_parsed(Period.parse)),
                       "tz": Value(_parsed(parse_zone)), "columns": Mapping(text), "max_rejects": Value(whole())}),
     "inputs": Tables({"path": Value(text, required=True), "title": Value(filled), "collected": Value(_moment)},
                      at_least=1, required=True),
     "validation": Table({"file": Value(text), **VALIDATION_SPEC}),
-    "output": Table({"data": Value(text), "descriptor": Value(text), "reports": Value(text)}),
+    "output": Table({"data": Value(text), "descriptor": Value(text), "reports": Value(text), "card": Value(text)}),
     "privacy": Table({"key_file": Value(text), "throwaway_key": Value(_boolean), "redact_text": Value(_boolean),
                       "signatures": Value(choice("keep", "drop")), "include_chats": Value(texts),
                       "archive_inputs": Value(_boolean), "fields": Mapping(choice(*ACTIONS), keys=_personal_field)}),
@@ -138,6 +144,7 @@ class DatasetConfig:
     descriptor_path: Path = Path("datapackage.json")
     reports_dir: Path = Path("reports")
     privacy_table: dict[str, Any] = field(default_factory=dict)  # [privacy], checked
+    publishing: Publishing | None = None  # the card's place, citation and Hub metadata (package.publishing)
 
     @classmethod
     def load(cls, path: Path) -> DatasetConfig:
@@ -164,6 +171,7 @@ class DatasetConfig:
             data_dir=root / output.get("data", "data"),
             descriptor_path=root / output.get("descriptor", "datapackage.json"),
             reports_dir=root / output.get("reports", "reports"), privacy_table=checked.get("privacy", {}),
+            publishing=read_publishing(package, output, root=root, where=path),
         )
 
     def relative(self, path: Path) -> str:

@@ -70,14 +70,22 @@ def _file_object(resource: dict[str, Any]) -> dict[str, Any]:
             "sha256": resource["hash"].removeprefix("sha256:")}
 
 
+def _creator(contributor: dict[str, Any]) -> dict[str, Any]:
+    person = any(key in contributor for key in ("givenName", "familyName", "orcid"))
+    entry = {"@type": "sc:Person" if person else "sc:Organization", "name": contributor["title"],
+             "url": contributor.get("path"),
+             "identifier": f"https://orcid.org/{contributor['orcid']}" if contributor.get("orcid") else None,
+             "affiliation": {"@type": "sc:Organization", "name": contributor["organization"]}
+             if contributor.get("organization") else None}
+    return {key: value for key, value in entry.items() if value}
+
+
 def _creators(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"@type": "sc:Organization" if "givenName" not in c else "sc:Person", "name": c["title"],
-             **({"url": c["path"]} if c.get("path") else {})}
-            for c in descriptor.get("contributors", []) if "creator" in c.get("roles", [])]
+    return [_creator(c) for c in descriptor.get("contributors", []) if "creator" in c.get("roles", [])]
 
 
-def croissant(descriptor: dict[str, Any], *, cite_as: str) -> dict[str, Any]:
-    """The Croissant JSON-LD of a package descriptor.
+def croissant(descriptor: dict[str, Any], *, cite_as: str, publisher: str | None = None) -> dict[str, Any]:
+    """The Croissant JSON-LD of a package descriptor; ``publisher`` is dataset.toml's, if any.
 
     Example: ``croissant(json.load(open("datapackage.json")), cite_as="...")["recordSet"][0]["name"]`` -> 'posts'
     """
@@ -88,7 +96,8 @@ def croissant(descriptor: dict[str, Any], *, cite_as: str) -> dict[str, Any]:
                 "identifier": descriptor.get("id"), "version": descriptor["version"],
                 "datePublished": descriptor["created"], "license": licences[0] if len(licences) == 1 else licences,
                 "url": descriptor.get("homepage"), "keywords": descriptor.get("keywords", []),
-                "creator": _creators(descriptor), "citeAs": cite_as,
+                "creator": _creators(descriptor),
+                "publisher": {"@type": "sc:Organization", "name": publisher} if publisher else None, "citeAs": cite_as,
                 "temporalCoverage": descriptor.get("temporalCoverage"), "isLiveDataset": False,
                 "distribution": [_file_object(r) for r in tables],
                 "recordSet": [_record_set(r, r["path"]) for r in tables],

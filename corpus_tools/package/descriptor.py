@@ -78,7 +78,7 @@ def created_timestamp(previous: dict[str, Any] | None, version: str) -> str:
 def package_descriptor(*, metadata: dict[str, Any], version: str, created: str, sources: list[dict[str, Any]],
                        resources: list[dict[str, Any]], temporal_coverage: str | None = None,
                        channel_coverage: list[dict[str, Any]] | None = None,
-                       validation: dict[str, Any] | None = None,
+                       validation: dict[str, Any] | None = None, image: str | None = None,
                        privacy: dict[str, Any] | None = None) -> dict[str, Any]:
     """Assemble the descriptor; ``metadata`` is the [package] table of dataset.toml.
 
@@ -86,12 +86,15 @@ def package_descriptor(*, metadata: dict[str, Any], version: str, created: str, 
     under schema.org's name for it (Data Package v2 has none); ``channel_coverage`` lists the channels
     the posts come from, with their post counts and first and last days, for catalogues and the data
     card to read. ``validation`` is the outcome of the validation suites (passed, allowInvalid, failed,
-    warnings, report): a package published with ``--allow-invalid`` says so in itself. ``privacy`` is
-    what was done with personal data (``package.privacy``): the policy, never the key.
+    warnings, report): a package published with ``--allow-invalid`` says so in itself. ``image`` is the
+    path of the data card's figure (Data Package v2's ``image``), which the HTML validation report shows.
+    ``privacy`` is what was done with personal data (``package.privacy``): the policy, never the key.
     """
     descriptor: dict[str, Any] = {"$schema": PACKAGE_PROFILE, "name": metadata["name"], "id": package_id(metadata)}
     descriptor.update(title=metadata["title"], description=metadata["description"], version=version, created=created)
     descriptor.update({key: metadata[key] for key in OPTIONAL_METADATA if key in metadata})
+    if image:
+        descriptor["image"] = image
     if temporal_coverage:
         descriptor["temporalCoverage"] = temporal_coverage
     if channel_coverage:
@@ -103,6 +106,21 @@ def package_descriptor(*, metadata: dict[str, Any], version: str, created: str, 
     descriptor["sources"] = sources
     descriptor["resources"] = resources
     return descriptor
+
+
+def with_validation(descriptor: dict[str, Any], validation: dict[str, Any] | None) -> dict[str, Any]:
+    """``descriptor`` with its ``validation`` property set (in its place, before ``sources``), or unset for None.
+
+    >>> list(with_validation({"name": "x", "sources": [], "resources": []}, {"passed": True}))
+    ['name', 'validation', 'sources', 'resources']
+    """
+    out: dict[str, Any] = {}
+    for key, value in descriptor.items():
+        if key == "sources" and validation is not None:
+            out["validation"] = validation
+        if key != "validation":
+            out[key] = value
+    return out
 
 
 def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:

@@ -42,15 +42,17 @@ def persons(tables: dict[str, Path], schemas: dict[str, TableSchema]) -> int:
 
 
 def privacy_record(privacy: Privacy, schemas: dict[str, TableSchema], *, steps: dict[str, dict[str, int]],
-                   persons: int, excluded: int) -> dict[str, Any]:
-    """The descriptor's ``privacy`` property."""
+                   persons: int, excluded: int, input_terms: int) -> dict[str, Any]:
+    """The descriptor's ``privacy`` property. ``input_terms`` counts the private persons' distinct ids
+    and names the inputs held (what the ``no_private_names`` checks look for): when it is 0, a later
+    ``validate`` knows the list is empty and runs those checks too."""
     policy = {field: privacy.action(*field.split(".", 1)) for field in personal_fields(schemas)}
     counts = {k: v for k, v in sorted(steps.get("pseudonymise", {}).items()) if k != "posts"}
     used = bool(persons or any(k.endswith(".pseudonymise") for k in counts))  # was a key needed?
     record = {"policy": policy, "method": METHOD if used else None,
               "key": ("throwaway" if privacy.throwaway else "dataset") if used else "not needed",
               "persons": persons, "signatures": privacy.signatures, "redactText": privacy.redact_text,
-              "counts": counts, "userIdsMaskedInText": steps.get("mask_user_ids", {}).get("masked", 0),
+              "counts": counts, "privateTermsInInputs": input_terms, "userIdsMaskedInText": steps.get("mask_user_ids", {}).get("masked", 0),
               "personalChatRecordsExcluded": excluded}
     return {key: value for key, value in record.items() if value is not None}
 

@@ -1,10 +1,16 @@
 """Turning checked tables into a published version: everything between 'the tables are in
 staging and pass the checks' and 'datapackage.json is written'.
 
-``prepare_release`` works inside the staging folder, so a refusal leaves the previous version
-untouched: it writes the CSV twins, reads the facts, assembles the descriptor, compares it with
-the previous version and refuses a bump smaller than the change needs (``semver``), then writes
-the data card and its figure and prepares croissant.json and the CHANGELOG entry.
+It works inside the staging folder, so a refusal leaves the previous version untouched, in two
+steps with the validation between them (``build``), so that what is validated is what is published:
+
+1. ``draft_release`` puts each table in its declared order (``ordering``), writes the CSV twins,
+   reads the facts, draws the figure and assembles the descriptor, hashes included. ``build`` stages
+   that descriptor and validates the package it describes: the final files, file hashes included.
+2. ``prepare_release`` records the validation in the descriptor, compares it with the previous
+   version and refuses a bump smaller than the change needs (``semver``), then renders the data card,
+   croissant.json, the citation files, the Hub metadata and the CHANGELOG entry.
+
 The caller (``build``) stages the descriptor and those root files beside the tables and publishes
 them all at once (``core.publish``).
 """
@@ -17,12 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from ..core.schema import TableSchema
-from . import card
+from . import card, citation, hub
 from .croissant import croissant, croissant_bytes
-from .descriptor import PackageFiles, created_timestamp, package_descriptor, table_resource
+from .descriptor import PackageFiles, created_timestamp, package_descriptor, table_resource, with_validation
 from .exports import CSV_EXTENSION, csv_resource, write_csv
-from .facts import read_facts
+from .facts import Facts, read_facts
 from .figure import overview_png
+from .ordering import order_table
+from .publishing import Publishing
 from .versioning import changelog
 from .versioning.diff import PackageDiff, diff_packages
 from .versioning.semver import Level, Version, check_version
@@ -51,9 +59,11 @@ def _in(prefix: str, name: str) -> str:
 
 
 def _resources(stage: Path, schemas: dict[str, TableSchema], prefix: str) -> list[dict[str, Any]]:
-    """The Parquet resources, then their CSV twins (written here into ``stage``)."""
+    """The Parquet resources, each table put in its order first, then their CSV twins (written here
+    into ``stage``)."""
     parquet, text = [], []
     for name, schema in schemas.items():
+        order_table(stage / f"{name}.parquet", schema)
         write_csv(stage / f"{name}.parquet", stage / f"{name}{CSV_EXTENSION}", schema)
         parquet.append(table_resource(name, stage / f"{name}.parquet", _in(prefix, f"{name}.parquet"), schema))
         text.append(csv_resource(name, stage / f"{name}{CSV_EXTENSION}", _in(prefix, f"{name}{CSV_EXTENSION}"), schema))
@@ -77,33 +87,69 @@ def _changelog(release: Release, previous: PackageFiles | None, *, rows: dict[st
     release.root_files[path] = updated.encode("utf-8")
 
 
-def prepare_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: dict[str, Any], version: str,
-                    sources: list[dict[str, Any]], data_prefix: str, descriptor_path: Path,
-                    previous: PackageFiles | None, period: tuple[date, date] | None = None,
-                    force: bool = False, validation: dict[str, Any] | None = None,
-                    privacy: dict[str, Any] | None = None) -> Release:
-    """Prepare version ``version`` of the tables in ``stage``; raise UsageError when it bumps
-    ``previous`` less than the change needs (unless ``force``).
+@dataclass
+class Draft:
+    """A version's tables in their final form, described: what validation checks before it is published."""
+
+    descriptor: dict[str, Any]
+    facts: Facts
+    moved: dict[str, Path]  # each resource's path -> its file in staging
+    staged: list[str]  # the files it added to the staged data folder
+
+
+def draft_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: dict[str, Any], version: str,
+                  sources: list[dict[str, Any]], data_prefix: str, previous: PackageFiles | None,
+                  period: tuple[date, date] | None = None,
+                  privacy: dict[str, Any] | None = None) -> Draft:
+    """Step 1 (see the module docstring) for the tables in ``stage``.
 
     Example: see ``corpus_tools.package.build.build``, its only caller.
     """
     resources = _resources(stage, schemas, data_prefix)
     moved = {r["path"]: stage / Path(r["path"]).name for r in resources}
     facts = read_facts({name: moved[_in(data_prefix, f"{name}.parquet")] for name in schemas}, period=period)
+    (stage / card.FIGURE).write_bytes(overview_png(days=facts.days, hashtags=facts.hashtags, undated=facts.undated))
     descriptor = package_descriptor(
         metadata=metadata, version=version, sources=sources, resources=resources,
         created=created_timestamp(previous.descriptor if previous else None, version),
         temporal_coverage=f"{period[0]}/{period[1]}" if period else None, channel_coverage=facts.channels,
-        validation=validation, privacy=privacy)
-    diff = diff_packages(previous, PackageFiles(descriptor, descriptor_path.parent, moved)) if previous else None
+        image=_in(data_prefix, card.FIGURE), privacy=privacy)
+    staged = [Path(r["path"]).name for r in resources if r["format"] != "parquet"] + [card.FIGURE]
+    return Draft(descriptor, facts, moved, staged)
+
+
+def prepare_release(draft: Draft, *, validation: dict[str, Any] | None, descriptor_path: Path,
+                    previous: PackageFiles | None, publishing: Publishing, force: bool = False) -> Release:
+    """Step 2 (see the module docstring): raise UsageError when the version bumps ``previous`` less
+    than the change needs (unless ``force``).
+
+    Example: see ``corpus_tools.package.build.build``, its only caller.
+    """
+    descriptor = with_validation(draft.descriptor, validation)
+    diff = diff_packages(previous, PackageFiles(descriptor, descriptor_path.parent, draft.moved)) if previous else None
     old = Version.parse(previous.descriptor.get("version", "")) if previous else None
-    check_version(previous=old, new=Version.parse(version), needed=diff.level if diff else Level.NONE, force=force)
-    release = Release(descriptor, descriptor_path, diff, staged=[Path(r["path"]).name for r in resources
-                                                                 if r["format"] != "parquet"])
-    (stage / card.FILE).write_text(card.render_card(descriptor, facts, validation=validation), encoding="utf-8")
-    (stage / card.FIGURE).write_bytes(overview_png(days=facts.days, hashtags=facts.hashtags, undated=facts.undated))
-    release.staged += [card.FILE, card.FIGURE]
-    document = croissant(descriptor, cite_as=card.citation(descriptor))
-    release.root_files[descriptor_path.parent / CROISSANT] = croissant_bytes(document)
-    _changelog(release, previous, rows=facts.rows)
+    check_version(previous=old, new=Version.parse(descriptor["version"]), needed=diff.level if diff else Level.NONE,
+                  force=force)
+    release = Release(descriptor, descriptor_path, diff, staged=list(draft.staged))
+    _published_words(release, draft.facts, publishing)
+    _changelog(release, previous, rows=draft.facts.rows)
     return release
+
+
+def _published_words(release: Release, facts: Facts, publishing: Publishing) -> None:
+    """The files that describe the version beside the descriptor: the data card (with the Hub's YAML
+    as its front matter when it is the package's README.md, else ``.huggingface.yaml``), croissant.json,
+    CITATION.cff and .zenodo.json."""
+    descriptor, root = release.descriptor, release.descriptor_path.parent
+    metadata = hub.hub_metadata(descriptor, rows=facts.rows, languages=publishing.languages,
+                                task_categories=publishing.task_categories)
+    at_root = publishing.card.parent.resolve() == root.resolve() and publishing.card.name == card.FILE
+    text = card.render_card(descriptor, facts, validation=descriptor.get("validation"),
+                            card_folder=publishing.card.parent.resolve().relative_to(root.resolve()).as_posix())
+    release.root_files[publishing.card] = ((hub.front_matter(metadata) if at_root else "") + text).encode("utf-8")
+    if not at_root:
+        release.root_files[root / hub.STANDALONE] = hub.standalone_bytes(metadata)
+    document = croissant(descriptor, cite_as=card.citation(descriptor), publisher=publishing.publisher)
+    release.root_files[root / CROISSANT] = croissant_bytes(document)
+    release.root_files[root / citation.CFF_FILE] = citation.cff_bytes(citation.cff(descriptor, publishing))
+    release.root_files[root / citation.ZENODO_FILE] = citation.zenodo_bytes(citation.zenodo(descriptor, publishing))

@@ -1,4 +1,5 @@
-"""The reports of a validation: JSON (machine-readable), JUnit XML (for CI), and the printed summary.
+"""The reports of a validation: JSON (machine-readable), JUnit XML (for CI), HTML (for people: see
+``html``), and the printed summary.
 
 Both files are deterministic: the same tables and config give the same bytes (no run time, no
 durations, no absolute paths; keys in a fixed order, checks in report order), so a committed report
@@ -20,17 +21,10 @@ from xml.etree import ElementTree
 from .. import __version__
 from ..core.files import write_atomic
 from .base import FAILED, PASSED, SKIPPED, CheckResult
-from .results import ValidationResult
+from .html import as_html
+from .results import ValidationResult, counts
 
 FORMAT_VERSION = 1
-
-
-def counts(outcome: ValidationResult) -> dict[str, int]:
-    failed = [r for r in outcome.results if r.failed]
-    return {"checks": len(outcome.results), "passed": sum(r.status == PASSED for r in outcome.results),
-            "failed_error": sum(r.spec.severity == "error" for r in failed),
-            "failed_warning": sum(r.spec.severity == "warning" for r in failed),
-            "skipped": sum(r.status == SKIPPED for r in outcome.results)}
 
 
 def _check(result: CheckResult) -> dict[str, Any]:
@@ -92,12 +86,15 @@ def as_junit(outcome: ValidationResult) -> bytes:
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write(outcome: ValidationResult, *, report: Path | None = None, junit: Path | None = None) -> None:
+def write(outcome: ValidationResult, *, report: Path | None = None, junit: Path | None = None,
+          html: Path | None = None) -> None:
     if report is not None:
         text = json.dumps(as_json(outcome), indent=2, ensure_ascii=False) + "\n"
         write_atomic(report, text.encode("utf-8"))
     if junit is not None:
         write_atomic(junit, as_junit(outcome))
+    if html is not None:
+        write_atomic(html, as_html(outcome))
 
 
 def _ids(result: CheckResult, count: int) -> str:

@@ -142,8 +142,8 @@ def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *,
 
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
-             junit: Path | None = None, docs: Path | None = None, now: datetime | None = None,
-             label: str | None = None, overrides: dict[str, Any] | None = None,
+             junit: Path | None = None, html: Path | None = None, docs: Path | None = None,
+             now: datetime | None = None, label: str | None = None, overrides: dict[str, Any] | None = None,
              private_terms: set[str] | None = None) -> ValidationResult:
     """Validate the data package or folder of tables at ``path``; write the reports asked for.
 
@@ -155,12 +155,12 @@ def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", 
     Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
     """
     return read_stable(path if path.is_dir() else path.parent, lambda: _validate(
-        path, config=config, fail_on=fail_on, report=report, junit=junit, docs=docs, now=now, label=label,
-        overrides=overrides, private_terms=private_terms))
+        path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs, now=now,
+        label=label, overrides=overrides, private_terms=private_terms))
 
 
 def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | None, junit: Path | None,
-              docs: Path | None, now: datetime | None, label: str | None,
+              html: Path | None, docs: Path | None, now: datetime | None, label: str | None,
               overrides: dict[str, Any] | None, private_terms: set[str] | None) -> ValidationResult:
     if fail_on not in FAIL_ON:
         raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
@@ -174,6 +174,8 @@ def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | N
         raise UsageError(f"{config or '[validation]'}: [severity] names no expectation {', '.join(unknown)}")
     results, broken = _file_checks(dataset, schemas)
     timer("file checks", started)
+    if private_terms is None and dataset.no_private_terms:
+        private_terms = set()  # the descriptor says the inputs held none: the name checks can run
     store = Store({name: table.path for name, table in dataset.tables.items()}, private_terms=private_terms)
     runnable = _runnable(specs, schemas, broken, dataset, results, private_terms)
     statistics: dict[str, Any] = {"rows": {t: store.rows(t) for t in schemas}}
@@ -189,6 +191,6 @@ def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | N
     ordered = sorted((results[s.id] for s in [*file_specs(schemas), *specs]), key=lambda r: tables.index(r.spec.table))
     outcome = ValidationResult(dataset=dataset.label, coverage=dataset.coverage.text if dataset.coverage else None,
                                config=settings, fail_on=fail_on, results=ordered, statistics=statistics,
-                               timings=dict(timer.seconds))
-    reports.write(outcome, report=report, junit=junit)
+                               timings=dict(timer.seconds), about=dataset.about)
+    reports.write(outcome, report=report, junit=junit, html=html)
     return outcome

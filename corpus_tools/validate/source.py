@@ -74,12 +74,33 @@ class TableFile:
 
 @dataclass(frozen=True)
 class Dataset:
-    """The tables to validate. ``label`` names the dataset in reports (never a temporary path)."""
+    """The tables to validate. ``label`` names the dataset in reports (never a temporary path);
+    ``about`` is what a descriptor says of it for a reader of the reports: its title, version and
+    figure (Data Package v2's ``image``, when it is a file inside the package)."""
 
     label: str
     tables: dict[str, TableFile]
     coverage: Coverage | None
     kept_personal: tuple[str, ...] = ()  # personal fields ('TABLE.FIELD') the dataset's policy keeps
+    no_private_terms: bool = False  # its descriptor says the inputs held no private person's id or name
+    about: About | None = None
+
+
+@dataclass(frozen=True)
+class About:
+    title: str | None
+    version: str | None
+    image: Path | None
+
+
+def _about(descriptor: dict, folder: Path) -> About:
+    image = descriptor.get("image")
+    try:
+        found = resource_path(folder, {"name": "image", "path": image}) if isinstance(image, str) else None
+    except InputError:  # an image elsewhere (a URL, outside the package) is not shown
+        found = None
+    text = {key: descriptor[key] if isinstance(descriptor.get(key), str) else None for key in ("title", "version")}
+    return About(text["title"], text["version"], found if found and found.is_file() else None)
 
 
 def _kept(policy: object) -> tuple[str, ...]:
@@ -87,7 +108,8 @@ def _kept(policy: object) -> tuple[str, ...]:
     return tuple(sorted(f for f, a in policy.items() if a == "keep")) if isinstance(policy, dict) else ()
 
 
-def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None, tuple]:
+def _from_descriptor(path: Path, schemas: dict[str, TableSchema]
+                     ) -> tuple[dict[str, TableFile], str | None, tuple[str, ...], About, bool]:
     descriptor, _ = load_descriptor(path)
     resources = {r["name"]: r for r in descriptor["resources"]}
     tables = {}
@@ -99,7 +121,8 @@ def _from_descriptor(path: Path, schemas: dict[str, TableSchema]) -> tuple[dict[
                                  resource.get("bytes"))
     coverage = descriptor.get("temporalCoverage")
     privacy = descriptor.get("privacy") if isinstance(descriptor.get("privacy"), dict) else {}
-    return tables, coverage if isinstance(coverage, str) else None, _kept(privacy.get("policy"))
+    return (tables, coverage if isinstance(coverage, str) else None, _kept(privacy.get("policy")),
+            _about(descriptor, path.parent), privacy.get("privateTermsInInputs") == 0)
 
 
 def _from_folder(folder: Path, schemas: dict[str, TableSchema]) -> tuple[dict[str, TableFile], str | None, tuple]:
@@ -118,10 +141,11 @@ def open_dataset(path: Path, schemas: dict[str, TableSchema], *, label: str | No
     datapackage.json). Raises InputError when a table file is missing or unreadable."""
     if path.is_dir() and not (path / "posts.parquet").is_file() and (path / "datapackage.json").is_file():
         path = path / "datapackage.json"
+    about, no_terms = None, False
     if path.is_dir():
         tables, coverage, kept = _from_folder(path, schemas)
     elif path.is_file():
-        tables, coverage, kept = _from_descriptor(path, schemas)
+        tables, coverage, kept, about, no_terms = _from_descriptor(path, schemas)
     else:
         raise InputError(f"{path}: no such file or folder (validate reads a datapackage.json or a folder of tables)")
     for table in tables.values():
@@ -131,7 +155,7 @@ def open_dataset(path: Path, schemas: dict[str, TableSchema], *, label: str | No
             pq.read_metadata(table.path)
         except (OSError, pa.ArrowException) as error:
             raise InputError(f"{table.path}: not a readable Parquet file ({error})") from None
-    return Dataset(label or str(path), tables, Coverage.parse(coverage) if coverage else None, kept)
+    return Dataset(label or str(path), tables, Coverage.parse(coverage) if coverage else None, kept, no_terms, about)
 
 
 def file_specs(schemas: dict[str, TableSchema]) -> list[Spec]:

@@ -11,13 +11,22 @@ from corpus_tools.package.descriptor import PackageFiles
 from corpus_tools.package.verify import verify
 from tests.conftest import ROOT
 
+# What a build publishes besides the resources (the reports among them, which the descriptor and card
+# point to); a path that does not exist is left out.
+PUBLISHED = ["CHANGELOG.md", "croissant.json", "CITATION.cff", ".zenodo.json", ".huggingface.yaml", "data/README.md",
+             "data/overview.png", "data/manifest.json", "reports/validation.json", "reports/validation.junit.xml",
+             "reports/validation.html"]
+
 
 def test_the_archive_holds_the_package_and_verifies_unpacked(committed_package, tmp_path_factory):
     root = committed_package.parent
-    for name in ("CHANGELOG.md", "croissant.json"):
-        shutil.copy(ROOT / name, root)
-    out = write_archive(PackageFiles.load(committed_package), root / "dist" / "x.zip", data_prefix="data", inputs=True)
-    again = write_archive(PackageFiles.load(committed_package), root / "dist" / "y.zip", data_prefix="data", inputs=True)
+    for name in PUBLISHED:
+        (root / name).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, root / name)
+    out = write_archive(PackageFiles.load(committed_package), root / "dist" / "x.zip", published=PUBLISHED + ["gone.txt"],
+                        inputs=True)
+    again = write_archive(PackageFiles.load(committed_package), root / "dist" / "y.zip", published=PUBLISHED,
+                          inputs=True)
     assert out.read_bytes() == again.read_bytes()
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
@@ -28,7 +37,7 @@ def test_the_archive_holds_the_package_and_verifies_unpacked(committed_package, 
         archive.extractall(unpacked)
     folder = f"russian-mfa-telegram-en-{json.loads(committed_package.read_text())['version']}/"
     assert names == sorted(names) and all(n.startswith(folder) for n in names)
-    expected = {"datapackage.json", "CHANGELOG.md", "croissant.json", "data/README.md", "data/overview.png",
-                "data/manifest.json", "data/posts.parquet", "data/posts.csv.gz", "data/raw/mfa_telegram_2025-04-03_05.txt"}
-    assert expected <= {n.removeprefix(folder) for n in names}
-    assert verify(unpacked / folder).resources == 16
+    expected = {"datapackage.json", "data/posts.parquet", "data/posts.csv.gz", "data/raw/mfa_telegram_2025-04-03_05.txt"}
+    assert {n.removeprefix(folder) for n in names} == expected | set(PUBLISHED) | {
+        r["path"] for r in json.loads(committed_package.read_text())["resources"]}
+    assert verify(unpacked / folder).resources == len(json.loads(committed_package.read_text())["resources"])

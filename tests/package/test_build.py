@@ -13,6 +13,8 @@ from corpus_tools.package import build as build_module
 from corpus_tools.package.build import build
 from tests.conftest import DUMP, make_project
 
+TABLES = ["posts", "countries", "hashtags", "links", "mentions", "post_sources", "reactions", "rejects"]
+
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
@@ -44,8 +46,7 @@ def test_build_publishes_a_valid_package(published):
     (source,) = descriptor["sources"]
     assert source == {"title": "A dump", "path": "raw/dump.txt",
                       "hash": f"sha256:{sha256(project / 'raw' / 'dump.txt')}", "bytes": len(DUMP.encode())}
-    tables = ["posts", "countries", "hashtags", "links", "mentions", "post_sources", "reactions", "rejects"]
-    assert [r["name"] for r in descriptor["resources"]] == tables + [f"{t}-csv" for t in tables]
+    assert [r["name"] for r in descriptor["resources"]] == TABLES + [f"{t}-csv" for t in TABLES]
     for resource in descriptor["resources"]:
         table = resource["name"].removesuffix("-csv")
         if resource["name"].endswith("-csv"):
@@ -140,7 +141,7 @@ def test_a_failing_validation_publishes_nothing_but_writes_the_reports(built, mo
         return result
 
     monkeypatch.setattr(run_module, "validate", planted)
-    with pytest.raises(DataError, match=r"validation failed at error severity: posts.text.nfc \(see .*validation.json"):
+    with pytest.raises(DataError, match=r"validation failed at error severity: posts.text.nfc \(see .*validation.html"):
         build(project / "dataset.toml")
     assert {p: p.read_bytes() for p in (project / "data").iterdir() if p.is_file()} == before
     assert (project / "datapackage.json").read_bytes() == before_descriptor
@@ -149,9 +150,24 @@ def test_a_failing_validation_publishes_nothing_but_writes_the_reports(built, mo
     # the same data published as invalid differs from 1.2.3 in its descriptor: a patch version
     result = build(project / "dataset.toml", allow_invalid=True, version="1.2.4")
     validation = json.loads((project / "datapackage.json").read_text())["validation"]
-    assert {k: v for k, v in validation.items() if k not in ("checks", "skipped")} == {
-        "passed": False, "allowInvalid": True, "report": "reports/validation.json", "failed": ["posts.text.nfc"],
-        "warnings": []}
+    assert {k: v for k, v in validation.items() if k != "checks"} == {
+        "passed": False, "allowInvalid": True, "report": "reports/validation.json", "html": "reports/validation.html",
+        "failed": ["posts.text.nfc"], "warnings": [], "skipped": []}  # the hashes are checked: none is skipped
     assert validation["checks"] == len(result.validation.results)
-    assert all(s.endswith(".file.hash") for s in validation["skipped"])  # staged tables carry no hashes yet
     assert result.validation.exit_code == 1
+
+
+def test_a_readme_that_is_no_data_card_is_never_replaced(project):
+    """A dataset folder whose README.md is its own (a project's front page) is refused, untouched,
+    until [output] card names another place for the card."""
+    (project / "README.md").write_text("# My project\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"README.md: exists and is not a data card.*\[output\] card"):
+        build(project / "dataset.toml")
+    assert (project / "README.md").read_text(encoding="utf-8") == "# My project\n"
+    with (project / "dataset.toml").open("a", encoding="utf-8") as config:
+        config.write('[output]\ncard = "data/README.md"\n')
+    build(project / "dataset.toml")
+    assert (project / "README.md").read_text(encoding="utf-8") == "# My project\n"
+    card = (project / "data" / "README.md").read_text(encoding="utf-8")
+    assert "](overview.png)" in card and "](../datapackage.json)" in card and not card.startswith("---")
+    assert (project / ".huggingface.yaml").read_text().count("config_name:") == 2 * len(TABLES)  # configs and features

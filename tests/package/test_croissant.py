@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from corpus_tools.package.config import DatasetConfig
 from corpus_tools.package.croissant import croissant
 from tests.conftest import ROOT
 from tests.package.conftest import DESCRIPTOR, TABLES
@@ -15,7 +16,9 @@ from tests.package.conftest import DESCRIPTOR, TABLES
 
 def test_croissant_mirrors_the_schemas():
     document = json.loads((ROOT / "croissant.json").read_text())
-    assert document == croissant(DESCRIPTOR, cite_as=document["citeAs"])
+    publisher = DatasetConfig.load(ROOT / "dataset.toml").publishing.publisher
+    assert document == croissant(DESCRIPTOR, cite_as=document["citeAs"], publisher=publisher)
+    assert document["publisher"] == {"@type": "sc:Organization", "name": publisher}
     assert document["conformsTo"] == "http://mlcommons.org/croissant/1.1" and document["version"] == DESCRIPTOR["version"]
     files = {f["@id"]: f for f in document["distribution"]}
     for name in TABLES:

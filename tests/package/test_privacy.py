@@ -50,7 +50,7 @@ def test_the_descriptor_card_and_croissant_disclose_the_policy_not_the_key(datas
     privacy = result.descriptor["privacy"]
     assert privacy["key"] == "dataset" and privacy["persons"] == 1 and privacy["personalChatRecordsExcluded"] == 1
     assert set(privacy["policy"].values()) == {"pseudonymise"} and "HMAC-SHA256" in privacy["method"]
-    card = (dataset / "data" / "README.md").read_text()
+    card = (dataset / "README.md").read_text()
     assert "## Personal data" in card and "1 persons in these tables" in card
     assert "1 messages of personal chats in full-account exports were left out" in card
     croissant = json.loads((dataset / "croissant.json").read_text())
@@ -66,7 +66,7 @@ def test_an_explicit_keep_is_recorded(dataset):
     config.write_text(config.read_text().replace("[privacy]\n", '[privacy]\nfields = { "posts.author" = "keep" }\n', 1))
     result = build(config)
     assert result.descriptor["privacy"]["policy"]["posts.author"] == "keep"
-    assert "Kept as the source has them, on purpose: `posts.author`" in (dataset / "data" / "README.md").read_text()
+    assert "Kept as the source has them, on purpose: `posts.author`" in (dataset / "README.md").read_text()
     assert result.validation.passed  # the name check knows the field is kept on purpose
 
 

@@ -1,10 +1,13 @@
 """build and package end to end: planted schema, data and metadata changes need their bump, the
 CHANGELOG records each version, and the same inputs and version give the same bytes."""
 
+import io
 import json
 import shutil
+import zipfile
 
 import pytest
+import yaml
 
 from corpus_tools.core import schema as schema_module
 from corpus_tools.errors import UsageError
@@ -98,6 +101,10 @@ def test_a_planted_change_needs_its_bump(project, plant, needed, logged):
     assert version == {Level.MAJOR: "2.0.0", Level.MINOR: "1.1.0", Level.PATCH: "1.0.1"}[needed]
     assert result.diff.level is needed
     assert f'version = "{version}"' in (project / "dataset.toml").read_text()
+    # a version bump changes the descriptor, CITATION.cff, .zenodo.json and the card together
+    assert yaml.safe_load((project / "CITATION.cff").read_text())["version"] == version
+    assert json.loads((project / ".zenodo.json").read_text())["version"] == version
+    assert f"Version {version}, created" in (project / "README.md").read_text()
     changelog = (project / "CHANGELOG.md").read_text()
     assert changelog.index(f"## {version} (") < changelog.index("## 1.0.0 (")  # newest first, the first kept
     assert f"\n\nCompared with 1.0.0: the change needs a **{needed}** version.\n" in changelog
@@ -133,8 +140,15 @@ def test_same_inputs_and_version_give_the_same_bytes_anywhere(project, tmp_path_
         package(root, version="1.0.0", archive=True)
         builds.append(files(root))
     assert builds[0] == builds[1]
-    assert {"datapackage.json", "croissant.json", "CHANGELOG.md", "data/README.md", "data/overview.png",
-            "data/posts.csv.gz", "data/posts.parquet", "dist/test-dataset-1.0.0.zip"} <= set(builds[0])
+    assert {"datapackage.json", "croissant.json", "CHANGELOG.md", "README.md", "data/overview.png", "CITATION.cff",
+            ".zenodo.json", "reports/validation.html", "data/posts.csv.gz", "data/posts.parquet",
+            "dist/test-dataset-1.0.0.zip"} <= set(builds[0])
+    with zipfile.ZipFile(io.BytesIO(builds[0]["dist/test-dataset-1.0.0.zip"])) as archive:
+        names = {n.removeprefix("test-dataset-1.0.0/") for n in archive.namelist()}
+    assert {"reports/validation.json", "reports/validation.junit.xml", "reports/validation.html", "README.md",
+            "CITATION.cff", ".zenodo.json", "dataset.toml"} <= names  # what the descriptor and card point to
+    assert not any("data-docs" in n for n in names)
+    assert ".huggingface.yaml" not in builds[0]  # the card is the package's README.md: the YAML is its front matter
 
 
 @pytest.mark.parametrize(("options", "message"), [

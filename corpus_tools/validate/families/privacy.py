@@ -8,7 +8,8 @@ are derived from the fields the schemas mark ``"personal"``:
   (``user123456789``; a bare number in ``mentions.user_id``; ``tg://user?id=123`` in a link).
 - ``TABLE.FIELD.no_private_names`` for a name field: no value is one of the persons' ids or names
   that the inputs held. Only a build knows them (it reads the inputs), so a ``validate`` of a
-  published package reports this check as skipped.
+  published package reports this check as skipped, unless its descriptor says the inputs held none
+  (``privacy.privateTermsInInputs`` is 0).
 
 A field the dataset's policy keeps (``[privacy.fields]``, recorded in the descriptor) is skipped,
 with that reason.

@@ -44,3 +44,23 @@ def test_a_field_the_policy_keeps_is_skipped_with_the_reason(tmp_path, tables):
     (folder / "manifest.json").write_text(json.dumps(manifest))
     kept = result_of(run(folder), "posts.author_id.pseudonymised")
     assert kept.status == "skipped" and "privacy policy keeps this field" in kept.message
+
+
+def test_a_descriptor_that_says_the_inputs_held_no_person_lets_the_name_checks_run(tmp_path):
+    import shutil
+
+    from corpus_tools.validate.run import validate
+    from tests.conftest import ROOT
+
+    shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("raw", "*.csv.gz"))
+    descriptor = json.loads((ROOT / "datapackage.json").read_text())
+    statuses = {}
+    for terms in (0, 3, None):  # none in the inputs, three, not recorded
+        if terms is None:
+            descriptor["privacy"].pop("privateTermsInInputs")
+        else:
+            descriptor["privacy"]["privateTermsInInputs"] = terms
+        (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
+        result = validate(tmp_path / "datapackage.json")
+        statuses[terms] = {r.status for r in result.results if r.spec.id.endswith(".no_private_names")}
+    assert statuses == {0: {"passed"}, 3: {"skipped"}, None: {"skipped"}}

@@ -1,0 +1,53 @@
+"""package.ordering: side tables are stored sorted by their key and declare it; the posts keep their
+sources' order and declare only as much of it as holds; an empty table is left as it is."""
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus_tools.core.schema import TableSchema
+from corpus_tools.package.ordering import order_table
+
+TAGS = TableSchema("hashtags", {"fields": [{"name": "post_id", "type": "string"}, {"name": "offset", "type": "integer"}],
+                                "primaryKey": ["post_id", "offset"]})
+POSTS = TableSchema("posts", {"fields": [{"name": "post_id", "type": "string"}, {"name": "source_file", "type": "string"},
+                                         {"name": "source_line_start", "type": "integer"}], "primaryKey": ["post_id"]})
+
+
+def write(path, schema, rows):
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema.arrow), path)
+    return path
+
+
+def declared(path):
+    meta = pq.ParquetFile(path).metadata
+    return [c.column_index for c in meta.row_group(0).sorting_columns] if meta.num_row_groups else None
+
+
+def test_a_side_table_is_sorted_by_its_key(tmp_path):
+    path = write(tmp_path / "t.parquet", TAGS, [{"post_id": "b", "offset": 1}, {"post_id": "a", "offset": 9},
+                                                {"post_id": "a", "offset": 2}])
+    assert order_table(path, TAGS) == ["post_id", "offset"] and declared(path) == [0, 1]
+    assert pq.read_table(path).to_pylist() == [{"post_id": "a", "offset": 2}, {"post_id": "a", "offset": 9},
+                                                {"post_id": "b", "offset": 1}]
+
+
+def test_posts_keep_their_order_and_declare_what_holds(tmp_path):
+    rows = [{"post_id": "z", "source_file": "a.json", "source_line_start": 1},
+            {"post_id": "y", "source_file": "a.json", "source_line_start": 7},
+            {"post_id": "x", "source_file": "b.json", "source_line_start": 3}]
+    path = write(tmp_path / "p.parquet", POSTS, rows)
+    assert order_table(path, POSTS) == ["source_file", "source_line_start"] and declared(path) == [1, 2]
+    files_only = write(tmp_path / "q.parquet", POSTS, [rows[0], rows[2], {**rows[1], "source_file": "b.json", "source_line_start": 2}])
+    assert order_table(files_only, POSTS) == ["source_file"] and declared(files_only) == [1]
+    inputs_out_of_name_order = write(tmp_path / "r.parquet", POSTS, [rows[2], rows[0]])
+    before = inputs_out_of_name_order.read_bytes()
+    assert order_table(inputs_out_of_name_order, POSTS) == [] and inputs_out_of_name_order.read_bytes() == before
+    assert [r["post_id"] for r in pq.read_table(path).to_pylist()] == ["z", "y", "x"]  # never reordered
+
+
+def test_an_empty_table_is_left_as_it_is(tmp_path):
+    path = tmp_path / "e.parquet"
+    pq.ParquetWriter(path, TAGS.arrow).close()  # as convert writes an empty table: no row group
+    before = path.read_bytes()
+    assert order_table(path, TAGS) == [] and path.read_bytes() == before
+    assert pq.ParquetFile(path).metadata.num_row_groups == 0
