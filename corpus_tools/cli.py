@@ -316,8 +316,9 @@ def synth(
                                                  help="Share of posts planted as near duplicates.")] = "0.03",
     workers: Annotated[str | None, typer.Option(metavar="W", help="Processes to use (default: one a CPU); the output never "
                                                      "depends on it.", show_default=False)] = None,
-    chat: Annotated[str, typer.Option(metavar="KIND", help="channel, or group: group chats of persons who mention, "
-                                                          "reply to and forward each other (not telegram-text).")] = "channel",
+    chat: Annotated[str, typer.Option(metavar="KIND", help="channel, or group: group chats of persons who "
+                                                          "mention, reply to and forward each other "
+                                                          "(not telegram-text).")] = "channel",
 ) -> None:
     """Write a synthetic corpus in an input format, with a truth file of what was planted in it.
 

@@ -22,7 +22,7 @@ from ..core.publish import FolderLock, Publication, recover
 from ..core.telegram import ELLIPSIS, FORWARD_PREFIX, INTERFACE_STRINGS
 from ..errors import UsageError
 from .messages import SEGMENT_POSTS, Channel, segments
-from .persons import plan_cast
+from .persons import Cast, plan_cast
 from .run import Job, write_corpus
 from .telegram_json import TelegramJsonWriter
 from .telegram_text import TelegramTextWriter
@@ -104,8 +104,7 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
     assert out is not None and format is not None  # _options refused them missing
     plan = plan_channels(options["posts"], options["channels"], seed=options["seed"], title=channel)
     kind = WRITERS[format]
-    cast = plan_cast(plan, seed=options["seed"], account=kind.account_export and len(plan) > 1) \
-        if chat == "group" else None
+    cast = _cast(plan, kind, options)
     writer = kind(plan, cast)
     jobs = [Job(kind, plan, segment, options["seed"], options["duplicates"], options["near_duplicates"], cast)
             for c in plan for segment in segments(c, size=segment_posts)]
@@ -123,6 +122,14 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
             (stage.path / truth_name).write_text(truth.dumps(**facts), encoding="utf-8")
             stage.publish([out.name, truth_name])
     return SynthResult(out, out.with_name(truth_name), format, sink.bytes, facts["sha256"], truth.as_dict(**facts))
+
+
+def _cast(plan: list[Channel], kind: type[FormatWriter], options: dict[str, Any]) -> Cast | None:
+    """The persons of group chats (None for channels); several chats in one Telegram Desktop export
+    make a full account, with the owner's data and personal chats."""
+    if options["chat"] != "group":
+        return None
+    return plan_cast(plan, seed=options["seed"], account=kind.account_export and len(plan) > 1)
 
 
 def _options(out: Path | None, *, posts: int | str | None, format: str | None, seed: int | str,

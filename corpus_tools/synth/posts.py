@@ -106,7 +106,8 @@ class ChannelStream:
             counts = sorted((int(lognormal(rng, 2.5, 1.3)) + 1 for _ in picked), reverse=True)
             post.reactions = tuple(zip(picked, counts, strict=True))
         if self.group is not None:
-            self.group.decorate(post, limit=CAPTION_LIMIT if post.media else TEXT_LIMIT, reply_target=self._reply_target)
+            limit = CAPTION_LIMIT if post.media else TEXT_LIMIT
+            self.group.decorate(post, limit=limit, reply_target=self._reply_target)
         return post
 
     def _creation(self) -> Service:

@@ -39,7 +39,8 @@ TELETHON_VERSION = "1.45"
 ENTITY_TYPES = {"bold": "MessageEntityBold", "italic": "MessageEntityItalic", "code": "MessageEntityCode",
                 "hashtag": "MessageEntityHashtag", "mention": "MessageEntityMention", "link": "MessageEntityUrl",
                 "text_link": "MessageEntityTextUrl", "blockquote": "MessageEntityBlockquote",
-                "mention_name": "MessageEntityMentionName", "phone": "MessageEntityPhone", "email": "MessageEntityEmail"}
+                "mention_name": "MessageEntityMentionName", "phone": "MessageEntityPhone",
+                "email": "MessageEntityEmail"}
 
 
 class TelethonJsonlWriter(FormatWriter):
