@@ -77,12 +77,16 @@ def test_several_channels_make_a_full_account_export(tmp_path):
     assert [sum(m["type"] == "message" for m in c["messages"]) for c in chats] == [c["posts"] for c in truth["channels"]]
 
 
-def test_a_group_chat_is_a_private_group_of_persons(groups):
-    result = groups["single.json"]
+def laid_out_as_the_app_does(result) -> dict:
+    """The export, parsed, after checking that its layout is the app's."""
     raw = result.path.read_text(encoding="utf-8")
     data = json.loads(raw)
     assert raw == json.dumps(data, indent=1, ensure_ascii=False)
-    persons = result.truth["persons"]
+    return data
+
+
+def test_a_group_chat_is_a_private_group_of_persons(groups):
+    data, persons = laid_out_as_the_app_does(groups["single.json"]), groups["single.json"].truth["persons"]
     names = {p["user_id"]: p["name"] for p in persons["people"]}
     (chat,) = persons["chats"]
     assert list(data) == ["name", "type", "id", "messages"]
@@ -102,10 +106,7 @@ def test_a_group_chat_is_a_private_group_of_persons(groups):
 
 def test_a_full_account_of_groups_has_the_owners_data_and_personal_chats_apart(groups):
     result = groups["account.json"]
-    raw = result.path.read_text(encoding="utf-8")
-    data = json.loads(raw)
-    assert raw == json.dumps(data, indent=1, ensure_ascii=False)
-    persons = result.truth["persons"]
+    data, persons = laid_out_as_the_app_does(result), result.truth["persons"]
     assert list(data) == ["about", "personal_information", "contacts", "chats"]
     assert data["personal_information"] == persons["personal_information"]
     assert data["personal_information"]["user_id"] == persons["owner"]
