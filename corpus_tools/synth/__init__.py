@@ -1,4 +1,5 @@
-"""Synthetic corpora: realistic Telegram channels of any size, in every input format, with a truth file.
+"""Synthetic corpora: realistic Telegram channels or group chats of any size, in every input format, with a
+truth file.
 
 A corpus is made message by message and written as it is made (memory stays flat at any size);
 the same size, format, seed and options give the same bytes. Beside ``FILE`` goes

@@ -79,7 +79,7 @@ class ChannelStream:
             if r < 0.005:
                 spare -= 1
                 if r < 0.004 and self.recent:
-                    yield self._service(next_id, int(t), "pin_message", message_id_pinned=pick(rng, self.recent).id)
+                    yield self._service(next_id, int(t), "pin_message", pinned=pick(rng, self.recent).id)
                 elif r < 0.0045:
                     yield self._service(next_id, int(t), "edit_group_photo")
                 else:
@@ -119,9 +119,9 @@ class ChannelStream:
         return Service(1, self.segment.start, "create_group" if basic else "create_channel", title=self.channel.title,
                        actor=members[0], members=members[:5] if basic else ())
 
-    def _service(self, message_id: int, date: int, action: str, *, message_id_pinned: int | None = None) -> Service:
+    def _service(self, message_id: int, date: int, action: str, *, pinned: int | None = None) -> Service:
         actor = self.group.sender() if self.group is not None else None
-        return Service(message_id, date, action, message_id=message_id_pinned, actor=actor)
+        return Service(message_id, date, action, message_id=pinned, actor=actor)
 
     def _original(self, message_id: int, *, index: int, date: int) -> Post:
         rng = self.rng
