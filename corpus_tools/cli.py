@@ -327,6 +327,9 @@ def synth(
                                                  help="Share of posts planted as near duplicates.")] = "0.03",
     workers: Annotated[str | None, typer.Option(metavar="W", help="Processes to use (default: one a CPU); the output never "
                                                      "depends on it.", show_default=False)] = None,
+    chat: Annotated[str, typer.Option(metavar="KIND", help="channel, or group: group chats of persons who "
+                                                          "mention, reply to and forward each other "
+                                                          "(not telegram-text).")] = "channel",
 ) -> None:
     """Write a synthetic corpus in an input format, with a truth file of what was planted in it.
 
@@ -335,9 +338,9 @@ def synth(
     from . import api
 
     result = _run(api.synth, out, posts=posts, format=format, seed=seed, channels=channels, channel=channel,
-                  duplicates=duplicates, near_duplicates=near_duplicates, workers=workers)
+                  duplicates=duplicates, near_duplicates=near_duplicates, workers=workers, chat=chat)
     counts = result.truth["counts"]
     typer.echo(f"wrote {result.path} ({result.format}): {counts['posts']} posts in {len(result.truth['channels'])} "
-               f"channel(s), {counts['service_messages']} service messages, {result.bytes:,} bytes")
+               f"{chat}(s), {counts['service_messages']} service messages, {result.bytes:,} bytes")
     typer.echo(f"planted {counts['exact_duplicates']} exact and {counts['near_duplicates']} near duplicates, "
                f"{counts['replies']} replies, {counts['forwards']} forwards; truth in {result.truth_path}")

@@ -1,4 +1,5 @@
-"""Synthetic corpora: realistic Telegram channels of any size, in every input format, with a truth file.
+"""Synthetic corpora: realistic Telegram channels or group chats of any size, in every input format, with a
+truth file.
 
 A corpus is made message by message and written as it is made (memory stays flat at any size);
 the same size, format, seed and options give the same bytes. Beside ``FILE`` goes
@@ -22,6 +23,7 @@ from ..core.publish import FolderLock, Publication, recover
 from ..core.telegram import ELLIPSIS, FORWARD_PREFIX, INTERFACE_STRINGS
 from ..errors import UsageError
 from .messages import SEGMENT_POSTS, Channel, segments
+from .persons import Cast, plan_cast
 from .run import Job, write_corpus
 from .telegram_json import TelegramJsonWriter
 from .telegram_text import TelegramTextWriter
@@ -33,6 +35,8 @@ WRITERS: dict[str, type[FormatWriter]] = {w.format_name: w for w in (
     TelegramJsonWriter, TelethonJsonlWriter, TelegramTextWriter)}
 FORMATS = list(WRITERS)
 DEFAULT_TITLE = "Synthetic News 🌐"
+DEFAULT_GROUP_TITLE = "Synthetic Group 💬"
+CHATS = ("channel", "group")
 TRUTH_SUFFIX = ".truth.json"
 
 
@@ -81,28 +85,31 @@ def parse_share(value: float | str, option: str) -> float:
 
 def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed: int | str = 0,
           channels: int | str = 1, channel: str | None = None, duplicates: float | str = 0.02,
-          near_duplicates: float | str = 0.03, workers: int | str | None = None,
+          near_duplicates: float | str = 0.03, workers: int | str | None = None, chat: str = "channel",
           segment_posts: int = SEGMENT_POSTS) -> SynthResult:
     """Write a synthetic corpus of ``posts`` posts in ``format`` to ``out``, and its truth file.
 
     Strings are accepted wherever a number is ('1M', '2%'), as the command line passes them.
     ``workers`` processes render segments of ``segment_posts`` posts (default: one a CPU); the
-    bytes never depend on ``workers``, only on the other options. Raises UsageError (exit 2) for a
+    bytes never depend on ``workers``, only on the other options. ``chat="group"`` makes group
+    chats of persons instead of channels (not in telegram-text). Raises UsageError (exit 2) for a
     missing or bad option.
 
     Example: ``synth(Path("c.jsonl"), posts="100k", format="telethon-jsonl", channels=5)``
     """
-    channel = DEFAULT_TITLE if channel is None else channel
+    channel = (DEFAULT_GROUP_TITLE if chat == "group" else DEFAULT_TITLE) if channel is None else channel
     options = _options(out, posts=posts, format=format, seed=seed, channels=channels, channel=channel,
-                       duplicates=duplicates, near_duplicates=near_duplicates)
+                       duplicates=duplicates, near_duplicates=near_duplicates, chat=chat)
     n_workers = parse_count(workers, "workers") if workers is not None else os.cpu_count() or 1
     segment_posts = parse_count(segment_posts, "segment_posts")
     assert out is not None and format is not None  # _options refused them missing
     plan = plan_channels(options["posts"], options["channels"], seed=options["seed"], title=channel)
-    writer = WRITERS[format](plan)
-    jobs = [Job(WRITERS[format], plan, segment, options["seed"], options["duplicates"], options["near_duplicates"])
+    kind = WRITERS[format]
+    cast = _cast(plan, kind, options)
+    writer = kind(plan, cast)
+    jobs = [Job(kind, plan, segment, options["seed"], options["duplicates"], options["near_duplicates"], cast)
             for c in plan for segment in segments(c, size=segment_posts)]
-    truth = Truth(writer, plan, options={**options, "segment_posts": segment_posts})
+    truth = Truth(writer, plan, options={**options, "segment_posts": segment_posts}, cast=cast)
     truth_name = out.name + TRUTH_SUFFIX
     with FolderLock(out.parent):
         recover(out.parent)
@@ -118,9 +125,17 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
     return SynthResult(out, out.with_name(truth_name), format, sink.bytes, facts["sha256"], truth.as_dict(**facts))
 
 
+def _cast(plan: list[Channel], kind: type[FormatWriter], options: dict[str, Any]) -> Cast | None:
+    """The persons of group chats (None for channels); several chats in one Telegram Desktop export
+    make a full account, with the owner's data and personal chats."""
+    if options["chat"] != "group":
+        return None
+    return plan_cast(plan, seed=options["seed"], account=kind.account_export and len(plan) > 1)
+
+
 def _options(out: Path | None, *, posts: int | str | None, format: str | None, seed: int | str,
              channels: int | str, channel: str, duplicates: float | str,
-             near_duplicates: float | str) -> dict[str, Any]:
+             near_duplicates: float | str, chat: str) -> dict[str, Any]:
     """Check every option before anything is written; the truth file records the result."""
     for value, name in ((out, "out"), (posts, "posts"), (format, "format")):
         if value is None:
@@ -136,6 +151,10 @@ def _options(out: Path | None, *, posts: int | str | None, format: str | None, s
     if n_channels > count:
         raise UsageError(f"{{channels}} ({n_channels}) cannot exceed {{posts}} ({count}): each channel needs a post",
                          options=["channels", "posts"])
+    if chat not in CHATS:
+        raise UsageError(f"{{chat}} must be channel or group, not {chat!r}", options=["chat"])
+    if chat == "group" and not WRITERS[format].has_groups:
+        raise UsageError(f"{format} has no group chats; use {{chat}} channel", options=["chat"])
     if format == TelegramTextWriter.format_name and n_channels > 1:
         raise UsageError("a telegram-text dump shows one channel; use {channels} 1", options=["channels"])
     _check_title(channel)
@@ -144,7 +163,7 @@ def _options(out: Path | None, *, posts: int | str | None, format: str | None, s
         raise UsageError("{duplicates} and {near_duplicates} together must not exceed 0.5",
                          options=["duplicates", "near_duplicates"])
     return {"posts": count, "seed": int(seed), "channels": n_channels, "channel": channel,
-            "duplicates": exact, "near_duplicates": near}
+            "duplicates": exact, "near_duplicates": near, "chat": chat}
 
 
 def _check_title(title: str) -> None:

@@ -1,4 +1,4 @@
-"""The messages of a synthetic channel, and how a channel is cut into segments.
+"""The messages of a synthetic channel or group, and how a chat is cut into segments.
 
 A channel is made in segments of ``SEGMENT_POSTS`` posts, each from its own seeded stream (see
 ``posts.ChannelStream``), with its own range of message ids (a budget of ``ID_STRIDE`` ids a post:
@@ -60,6 +60,24 @@ def segments(channel: Channel, size: int = SEGMENT_POSTS) -> list[Segment]:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who writes in a group chat (see ``persons``)."""
+
+    user_id: int
+    first_name: str
+    last_name: str  # '' when the person gave none
+    username: str | None  # without the '@'
+    bot: bool
+    handle: str  # the name in Latin letters, for e-mail addresses
+    phone: str
+
+    @property
+    def name(self) -> str:
+        """The display name, as Telegram shows it: first name, then last name."""
+        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+
+
+@dataclass(frozen=True, slots=True)
 class Ref:
     """Another post of the channel: its message id and its 0-based position among the posts."""
 
@@ -70,9 +88,11 @@ class Ref:
 @dataclass(frozen=True, slots=True)
 class Forward:
     name: str
-    channel_id: int | None  # None: forwarded from a user who hides their account
+    channel_id: int | None  # None: forwarded from a person (user_id) or one who hides their account
     message_id: int | None
     date: int
+    user_id: int | None = None  # forwarded from this person, who shows their account
+    hidden_user: int | None = None  # forwarded from this person, who hides it: only the name shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +119,7 @@ class Post:
     excerpt: str | None = None  # the replied-to post's text start, as the web preview quotes it
     edit_date: int | None = None
     author: str | None = None
+    sender: Person | None = None  # in a group: who wrote it
     views: int = 0
     forwards: int = 0
     reactions: tuple[tuple[str, int], ...] = ()
@@ -123,9 +144,11 @@ class Post:
 class Service:
     id: int
     date: int
-    action: str  # create_channel | pin_message | edit_group_photo
+    action: str  # create_channel | create_group | pin_message | edit_group_photo
     title: str | None = None
     message_id: int | None = None
+    actor: Person | None = None  # in a group: who did it
+    members: tuple[Person, ...] = ()  # in a group's creation: who was in it
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,9 @@ from collections.abc import Iterator
 
 from . import vocab
 from .draw import between, lognormal, pick
-from .messages import Forward, Media, Message, Post, Ref, Segment, Service, Unsupported
+from .group import GroupLayer
+from .messages import Forward, Media, Message, Person, Post, Ref, Segment, Service, Unsupported
+from .persons import chat_type
 from .text import BODY, HEADLINE, Paragraph, TextMaker, flat_prefix, jaccard, paragraph, post_text
 
 RECENT = 256
@@ -40,9 +42,11 @@ REPLY_SHARE = 0.06
 class ChannelStream:
     """The messages of one segment of a channel, oldest first; the first segment opens with the
     channel's creation. ``dump_safe`` keeps every post representable in a flat-text dump: a
-    media-only post always has a forward header or reply quote to stand on."""
+    media-only post always has a forward header or reply quote to stand on. With ``members`` the
+    chat is a group of those persons (see ``group``)."""
 
-    def __init__(self, segment: Segment, *, seed: int, exact: float, near: float, dump_safe: bool) -> None:
+    def __init__(self, segment: Segment, *, seed: int, exact: float, near: float, dump_safe: bool,
+                 members: tuple[Person, ...] = ()) -> None:
         self.segment = segment
         self.channel = segment.channel
         self.rng = random.Random(f"corpus-tools synth {seed} {segment.channel.index} {segment.number}")
@@ -54,6 +58,8 @@ class ChannelStream:
         self.recent: deque[Post] = deque(maxlen=RECENT)
         self.reservoir: list[Post] = []
         self.evicted = 0
+        self.group = GroupLayer(members, random.Random(f"corpus-tools synth people {seed} {segment.channel.index} "
+                                                       f"{segment.number}")) if members else None
 
     def __iter__(self) -> Iterator[Message]:
         rng, seg = self.rng, self.segment
@@ -61,7 +67,7 @@ class ChannelStream:
         t, next_id = float(seg.start), seg.first_id - 1
         spare = (seg.id_limit - seg.first_id - seg.posts) if seg.id_limit else 1 << 62  # ids for extras
         if seg.number == 0:
-            yield Service(1, seg.start, "create_channel", title=self.channel.title)
+            yield self._creation()
         index, last = seg.first_index, seg.first_index + seg.posts
         while index < last:
             next_id += 1
@@ -73,9 +79,9 @@ class ChannelStream:
             if r < 0.005:
                 spare -= 1
                 if r < 0.004 and self.recent:
-                    yield Service(next_id, int(t), "pin_message", message_id=pick(rng, self.recent).id)
+                    yield self._service(next_id, int(t), "pin_message", pinned=pick(rng, self.recent).id)
                 elif r < 0.0045:
-                    yield Service(next_id, int(t), "edit_group_photo")
+                    yield self._service(next_id, int(t), "edit_group_photo")
                 else:
                     yield Unsupported(next_id, int(t))
                 continue
@@ -90,7 +96,8 @@ class ChannelStream:
         if rng.random() < 0.15:
             post.edit_date = date + 60 + min(int(rng.expovariate(1 / 7200)), 30 * 86400)
         if rng.random() < 0.3:
-            post.author = pick(rng, vocab.AUTHORS)
+            signature = pick(rng, vocab.AUTHORS)
+            post.author = signature if self.group is None else None  # a group's posts are signed by their sender
         post.views = int(lognormal(rng, 8.0, 1.2)) + 1
         post.forwards = int(post.views * rng.random() * 0.05)
         if rng.random() < 0.4:
@@ -98,7 +105,23 @@ class ChannelStream:
             picked = (vocab.REACTIONS * 2)[start:start + between(rng, 1, 5)]
             counts = sorted((int(lognormal(rng, 2.5, 1.3)) + 1 for _ in picked), reverse=True)
             post.reactions = tuple(zip(picked, counts, strict=True))
+        if self.group is not None:
+            limit = CAPTION_LIMIT if post.media else TEXT_LIMIT
+            self.group.decorate(post, limit=limit, reply_target=self._reply_target)
         return post
+
+    def _creation(self) -> Service:
+        """The chat's first message: a channel created, or a group (a basic group lists its members)."""
+        if self.group is None:
+            return Service(1, self.segment.start, "create_channel", title=self.channel.title)
+        members = self.group.members
+        basic = chat_type(self.channel) == "private_group"
+        return Service(1, self.segment.start, "create_group" if basic else "create_channel", title=self.channel.title,
+                       actor=members[0], members=members[:5] if basic else ())
+
+    def _service(self, message_id: int, date: int, action: str, *, pinned: int | None = None) -> Service:
+        actor = self.group.sender() if self.group is not None else None
+        return Service(message_id, date, action, message_id=pinned, actor=actor)
 
     def _original(self, message_id: int, *, index: int, date: int) -> Post:
         rng = self.rng
@@ -194,10 +217,10 @@ class ChannelStream:
             changes = max(1, changes + (1 if similarity > NEAR_RANGE[1] else -1))
         return (), None
 
-    def _reply_target(self) -> Post | None:
+    def _reply_target(self, rng: random.Random | None = None) -> Post | None:
         """A recent original post with text that no copy repeats yet: the web preview's excerpt of
-        it then matches exactly one earlier post."""
-        rng = self.rng
+        it then matches exactly one earlier post. Drawn from ``rng`` (default: the stream's)."""
+        rng = rng or self.rng
         for _ in range(4):
             if not self.recent:
                 return None

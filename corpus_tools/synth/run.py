@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from ..core.processes import die_with_parent
 from .messages import Channel, Segment
+from .persons import Cast
 from .posts import ChannelStream
 from .truth import Tally
 from .writer import FormatWriter
@@ -38,15 +39,18 @@ class Job:
     seed: int
     exact: float
     near: float
+    cast: Cast | None = None  # the persons of group chats
 
 
 def render(job: Job, sink: Sink) -> Tally:
     """Write the segment's messages to ``sink``; the tally of what was written."""
-    writer = job.writer(job.plan)
+    writer = job.writer(job.plan, job.cast)
     writer.begin_segment(job.segment)
     channel = job.segment.channel
     tally = Tally(channel.index)
-    stream = ChannelStream(job.segment, seed=job.seed, exact=job.exact, near=job.near, dump_safe=writer.dump_safe)
+    members = job.cast.members[channel.index] if job.cast else ()
+    stream = ChannelStream(job.segment, seed=job.seed, exact=job.exact, near=job.near, dump_safe=writer.dump_safe,
+                           members=members)
     for message in stream:
         text = writer.message(message, channel)
         if text is not None:

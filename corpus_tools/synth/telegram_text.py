@@ -34,6 +34,7 @@ class TelegramTextWriter(FormatWriter):
     id_kind = "position"
     has_entities = False
     dump_safe = True
+    has_groups = False
 
     def facts(self) -> dict[str, Any]:
         return {"channel_title": self.channels[0].title,

@@ -172,7 +172,7 @@ class TextMaker:
         for (kind, chance), b in zip(_INLINE, rng.randbytes(len(_INLINE)), strict=True):
             if b < chance:
                 at = int(rng.random() * len(body))
-                spliced = _splice(body[at], self._entity(kind, lang), lang=lang, rng=rng)
+                spliced = splice(body[at], self._entity(kind, lang), lang=lang, rng=rng)
                 added += len(spliced.text) - len(body[at].text)
                 body[at] = spliced
         return added
@@ -228,7 +228,7 @@ def _add(out: list[Paragraph], extra: Paragraph, *, at: int, total: int, limit: 
     return total + 2 + len(extra.text)
 
 
-def _splice(target: Paragraph, entity: Part, *, lang: str, rng: random.Random) -> Paragraph:
+def splice(target: Paragraph, entity: Part, *, lang: str, rng: random.Random) -> Paragraph:
     """``target`` with ``entity`` put into the middle half of its longest plain run, at a word
     boundary (spaced languages) or after a sentence (CJK), spaced off from the words around it."""
     parts = list(target.parts)

@@ -10,11 +10,13 @@ arrays (16-24 bytes a pair): memory grows with the planted pairs only, never wit
 from __future__ import annotations
 
 import json
+import re
 from array import array
 from collections import Counter
 from typing import Any
 
 from .messages import PERIOD_END, PERIOD_START, Channel, Post, Service, Unsupported
+from .persons import USER_LINK, Cast, chat_peer, chat_type, personal_information
 from .text import QUOTE
 from .writer import FormatWriter
 
@@ -25,6 +27,11 @@ SCRIPTS = {"en": "latin", "eu": "latin", "ru": "cyrillic", "zh": "cjk", "ja": "c
 _REGIONAL_INDICATOR = b"\xf0\x9f\x87"
 _ASTRAL_EMOJI = b"\xf0\x9f"
 _FLAGS = ("forwards", "replies", "edited", "signed", "with_reactions", "with_quotes", "with_emoji")
+# What a group's persons did, as the truth's ``persons`` section counts it and lists who did it.
+PERSON_COUNTS = ("posts_by_bots", "mentions_by_name", "username_mentions", "user_links", "forwards_from_persons",
+                 "forwards_from_hidden_persons", "phone_numbers", "emails")
+PERSON_ROLES = ("senders", "mentioned", "linked", "forwarded_from", "hidden_forwarded_from", "service_actors")
+_PERSONAL_PARTS = frozenset({"mention_name", "mention", "text_link", "phone", "email"})
 
 
 class Tally:
@@ -41,10 +48,13 @@ class Tally:
         self.last_date: int | None = None
         self.pairs = {"exact": array("q"), "near": array("q"), "replies": array("q")}  # a, b, a, b, ...
         self.similarity = array("d")
+        self.people: dict[str, set[int]] = {role: set() for role in PERSON_ROLES}  # user ids (groups only)
 
     def add(self, message: Post | Service | Unsupported, writer: FormatWriter) -> None:
         if isinstance(message, Service):
             self.counts["service_messages"] += 1
+            if message.actor is not None:
+                self.people["service_actors"].update(p.user_id for p in (message.actor, *message.members))
         elif isinstance(message, Unsupported):
             self.counts["unsupported_messages"] += 1
         else:
@@ -84,15 +94,46 @@ class Tally:
             self.pairs[post.copy_kind].extend((key(post), key(post.copy_of)))
             if post.copy_kind == "near":
                 self.similarity.append(post.similarity)
+        if post.sender is not None:
+            self._persons(post)
+
+    def _persons(self, post: Post) -> None:
+        """A group post's persons: its sender, whom it mentions or links, whom it forwards."""
+        counts, people = self.counts, self.people
+        people["senders"].add(post.sender.user_id)
+        counts["posts_by_bots"] += post.sender.bot
+        if post.forward is not None and post.forward.user_id is not None:
+            counts["forwards_from_persons"] += 1
+            people["forwarded_from"].add(post.forward.user_id)
+        elif post.forward is not None and post.forward.hidden_user is not None:
+            counts["forwards_from_hidden_persons"] += 1
+            people["hidden_forwarded_from"].add(post.forward.hidden_user)
+        for paragraph in post.paragraphs:
+            for part in paragraph.parts:
+                if not isinstance(part, str) and part[0] in _PERSONAL_PARTS:
+                    self._personal_part(*part)
+
+    def _personal_part(self, kind: str, text: str, extra: str | None) -> None:
+        counts, people = self.counts, self.people
+        if kind in ("phone", "email"):
+            counts["phone_numbers" if kind == "phone" else "emails"] += 1
+        elif kind == "mention_name" or kind == "mention" and extra is not None:  # a person's username, not a channel's
+            counts["mentions_by_name" if kind == "mention_name" else "username_mentions"] += 1
+            people["mentioned"].add(int(str(extra)))
+        elif kind == "text_link" and extra is not None and extra.startswith(USER_LINK):
+            counts["user_links"] += 1
+            people["linked"].add(int(extra[len(USER_LINK):]))
 
 
 class Truth:
     """The tallies of a corpus merged, and the truth file made from them."""
 
-    def __init__(self, writer: FormatWriter, plan: list[Channel], *, options: dict[str, Any]) -> None:
+    def __init__(self, writer: FormatWriter, plan: list[Channel], *, options: dict[str, Any],
+                 cast: Cast | None = None) -> None:
         self.writer = writer
         self.plan = plan
         self.options = options
+        self.cast = cast
         self.total = Tally(-1)
         self.channels = [Tally(channel.index) for channel in plan]
 
@@ -106,6 +147,8 @@ class Truth:
             for name, values in tally.pairs.items():
                 target.pairs[name].extend(values)
             target.similarity.extend(tally.similarity)
+            for role, ids in tally.people.items():
+                target.people[role] |= ids
 
     def as_dict(self, *, file_name: str, size: int, sha256: str) -> dict[str, Any]:
         total = self.total
@@ -132,6 +175,30 @@ class Truth:
             "text_chars": {"mean": round(counts["chars"] / max(1, counts["posts_with_text"]), 1),
                            "max": total.max_chars, "total": counts["chars"]},
             "channels": [self._channel(channel, tally) for channel, tally in zip(self.plan, self.channels, strict=True)],
+            **({"persons": self._persons()} if self.cast is not None else {}),
+        }
+
+    def _persons(self) -> dict[str, Any]:
+        """Who is who in a group corpus, who appears in which chat, and what the export holds besides."""
+        cast = self.cast
+        assert cast is not None
+        chats = []
+        for channel, members, tally in zip(self.plan, cast.members, self.channels, strict=True):
+            roles = {role: sorted(ids) for role, ids in tally.people.items()}
+            chats.append({"id": channel.id, "type": chat_type(channel), "peer": chat_peer(channel),
+                          "members": [p.user_id for p in members], **roles,
+                          "appear": sorted(set().union(*tally.people.values()))})
+        return {
+            "people": [{"user_id": p.user_id, "name": p.name, "first_name": p.first_name, "last_name": p.last_name,
+                        "username": p.username, "bot": p.bot} for p in cast.people],
+            "owner": cast.owner.user_id,
+            "personal_information": personal_information(cast) if cast.account else None,
+            "contacts": [person.user_id for person, _ in cast.contacts],
+            "personal_chats": [{"id": chat.person.user_id, "name": chat.person.name, "type": "personal_chat",
+                                "list_index": 0 if chat.first else len(self.plan) + 1,
+                                "messages": len(chat.messages)} for chat in cast.personal_chats],
+            "chats": chats,
+            "counts": {name: self.total.counts[name] for name in PERSON_COUNTS},
         }
 
     def _channel(self, channel: Channel, tally: Tally) -> dict[str, Any]:
@@ -145,19 +212,29 @@ class Truth:
         }
 
     def dumps(self, **file_facts: Any) -> str:
-        """The truth as indented JSON, each pair list on one line (a million posts plant tens of
-        thousands of pairs: one line each would bury the counts)."""
+        """The truth as indented JSON, each pair list, person and list of persons on one line (a
+        million posts plant tens of thousands of pairs: one line each would bury the counts)."""
         data = self.as_dict(**file_facts)
         compact: dict[str, str] = {}
+
+        def squeeze(holder: Any, key: Any, label: str, separators: tuple[str, str] = (",", ":")) -> None:
+            marker = f"@@{label}@@"
+            compact[json.dumps(marker)] = json.dumps(holder[key], ensure_ascii=False, separators=separators)
+            holder[key] = marker
+
         for i, channel in enumerate(data["channels"]):
             for name in ("exact_duplicates", "near_duplicates", "replies"):
-                marker = f"@@{i}:{name}@@"
-                compact[json.dumps(marker)] = json.dumps(channel[name], separators=(",", ":"))
-                channel[name] = marker
+                squeeze(channel, name, f"{i}:{name}")
+        persons = data.get("persons")
+        if persons is not None:
+            for i in range(len(persons["people"])):
+                squeeze(persons["people"], i, f"person {i}", (", ", ": "))
+            for i, chat in enumerate(persons["chats"]):
+                for name in ("members", *PERSON_ROLES, "appear"):
+                    squeeze(chat, name, f"chat {i}:{name}")
+            squeeze(persons, "contacts", "contacts")
         text = json.dumps(data, ensure_ascii=False, indent=1)
-        for marker, value in compact.items():
-            text = text.replace(marker, value, 1)
-        return text + "\n"
+        return re.sub(r'"@@[^@"]+@@"', lambda marker: compact[marker.group(0)], text) + "\n"
 
 
 def _scripts(languages: Counter[str]) -> dict[str, int]:

@@ -174,3 +174,34 @@ LINK_LABELS = {"en": ("source", "details", "the full text", "video"), "ru": ("и
                "eu": ("Quelle", "détails", "fuente"), "zh": ("来源", "详情"), "ja": ("出典", "詳細")}
 READ_IN_FULL = "Read in full"
 REACTIONS = ("👍", "❤", "🔥", "👏", "🤔", "😢", "🙏", "👎", "🎉", "😁")
+
+# Names of the (invented) persons of group chats: (name, Latin form for usernames and e-mail
+# addresses) per language. Surnames are ones that do not change with gender. Few enough that some
+# persons share a name, as people do.
+FIRST_NAMES = {
+    "en": (("James", "james"), ("Emily", "emily"), ("Oliver", "oliver"), ("Sophie", "sophie"), ("Daniel", "daniel"),
+           ("Grace", "grace"), ("Michael", "michael"), ("Hannah", "hannah"), ("Thomas", "thomas"), ("Chloe", "chloe")),
+    "ru": (("Анна", "anna"), ("Дмитрий", "dmitry"), ("Елена", "elena"), ("Сергей", "sergey"), ("Ольга", "olga"),
+           ("Михаил", "mikhail"), ("Наталья", "natalia"), ("Алексей", "alexey"), ("Ирина", "irina"),
+           ("Павел", "pavel")),
+    "zh": (("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"), ("磊", "lei"), ("婷", "ting")),
+    "ja": (("健", "ken"), ("陽子", "yoko"), ("翔", "sho"), ("美咲", "misaki"), ("大輔", "daisuke"), ("愛", "ai")),
+    "eu": (("Jürgen", "juergen"), ("Zoé", "zoe"), ("José", "jose"), ("Léa", "lea"), ("Björn", "bjoern"),
+           ("Inés", "ines"), ("François", "francois"), ("Renée", "renee")),
+}
+LAST_NAMES = {
+    "en": (("Carter", "carter"), ("Hughes", "hughes"), ("Bennett", "bennett"), ("Foster", "foster"),
+           ("Morgan", "morgan"), ("Reed", "reed"), ("Walsh", "walsh"), ("Turner", "turner")),
+    "ru": (("Коваленко", "kovalenko"), ("Бондаренко", "bondarenko"), ("Ткаченко", "tkachenko"), ("Мельник", "melnik"),
+           ("Кравец", "kravets"), ("Ким", "kim"), ("Савченко", "savchenko"), ("Марченко", "marchenko")),
+    "zh": (("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"), ("杨", "yang")),
+    "ja": (("佐藤", "sato"), ("鈴木", "suzuki"), ("高橋", "takahashi"), ("田中", "tanaka"), ("渡辺", "watanabe")),
+    "eu": (("Müller", "mueller"), ("Dubois", "dubois"), ("García", "garcia"), ("Lefèvre", "lefevre"),
+           ("Schäfer", "schaefer"), ("Núñez", "nunez"), ("Weiß", "weiss")),
+}
+# Bots of group chats: display name and the start of a username (a bot's username ends in 'bot').
+BOTS = (("Welcome Helper", "welcome_helper"), ("Poll Master", "pollmaster"), ("Group Guard", "group_guard"),
+        ("Daily Digest", "daily_digest"), ("Translate It", "translate_it"), ("Remind Me", "remindme_helper"))
+BIOS = ("Coffee, trains and long reads.", "Собираю новости региона.", "喜欢旅行和摄影。", "Journaliste, Genève.",
+        "Open data enthusiast 📊")
+EMAIL_HOSTS = ("example.org", "example.com", "example.net", "mail.example")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .messages import Channel, Message, Post, Ref, Segment
+from .persons import Cast
 from .text import Paragraph, Part
 
 
@@ -30,9 +31,12 @@ class FormatWriter:
     id_kind: ClassVar[str] = "message_id"  # how the truth file names posts: their message id
     has_entities: ClassVar[bool] = True  # whether the format marks entities (the truth counts them)
     dump_safe: ClassVar[bool] = False  # whether posts must be representable in a flat-text dump
+    has_groups: ClassVar[bool] = True  # whether the format can hold group chats (``--chat group``)
+    account_export: ClassVar[bool] = False  # whether several chats make a full-account export
 
-    def __init__(self, channels: list[Channel]) -> None:
+    def __init__(self, channels: list[Channel], cast: Cast | None = None) -> None:
         self.channels = channels
+        self.cast = cast  # the persons of group chats; None for channels
 
     def start(self) -> str:
         return ""

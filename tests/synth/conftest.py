@@ -39,3 +39,17 @@ def telethon(tmp_path_factory):
     path = tmp_path_factory.mktemp("telethon") / "messages.jsonl"
     result = synth(path, posts=1500, format="telethon-jsonl", seed=11)
     return path, path.read_text(encoding="utf-8").splitlines(), result.truth
+
+
+@pytest.fixture(scope="session")
+def groups(tmp_path_factory):
+    """Group chats (``--chat group``), name -> SynthResult: a single Telegram Desktop chat, a
+    full-account export of three groups, and a Telethon dump of two (a basic group and a
+    supergroup), each made in several segments."""
+    folder = tmp_path_factory.mktemp("groups")
+    made = {}
+    for name, format, channels in (("single.json", "telegram-json", 1), ("account.json", "telegram-json", 3),
+                                   ("groups.jsonl", "telethon-jsonl", 2)):
+        made[name] = synth(folder / name, posts=1500, format=format, channels=channels, chat="group", seed=21,
+                           segment_posts=500)
+    return made

@@ -32,6 +32,15 @@ def test_bytes_do_not_depend_on_the_number_of_workers(tmp_path, format):
         assert sum(isinstance(r, Post) for r in reader.read(two.path, "d")) == 900
 
 
+@pytest.mark.parametrize("format", ["telegram-json", "telethon-jsonl"])
+def test_group_bytes_do_not_depend_on_the_number_of_workers(tmp_path, format):
+    one, two = (synth(tmp_path / f"w{w}.out", posts=900, format=format, seed=3, channels=3, chat="group",
+                      workers=w, segment_posts=200) for w in (1, 2))
+    assert one.sha256 == two.sha256
+    assert one.truth == {**two.truth, "file": {**two.truth["file"], "name": "w1.out"}}
+    assert one.truth["persons"]["counts"]["mentions_by_name"] > 0
+
+
 def test_a_failed_run_leaves_nothing_behind(tmp_path, monkeypatch):
     (tmp_path / "c.json").write_text("old")
 

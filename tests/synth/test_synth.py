@@ -29,6 +29,27 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path, format):
     assert hashlib.sha256((tmp_path / "a.out").read_bytes()).hexdigest() == digests[0]
 
 
+# sha256 of `synth(posts=400, seed=3, channels=2 (telegram-text: 1), workers=1)` as written before
+# `--chat` existed: the default is still that corpus, byte for byte (the benchmark's inputs rely on
+# it). A deliberate change to what synth writes updates these.
+CHANNEL_CORPORA = {
+    "telegram-json": "1036cd0371ce806acfc792167dd08522092385168d3076a60cf0c0bd0a9e38d3",
+    "telethon-jsonl": "f1eceb1ed193e25604a86719dd4720e15dbcf3553e76644448b64557dd23a77e",
+    "telegram-text": "380e7fa8bf05a246570f2cd33b7c48b357c640f6d3fe9ada70458bf9a73daaf2",
+}
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_the_default_is_the_channel_corpus_it_always_was(tmp_path, format):
+    channels = 1 if format == "telegram-text" else 2
+    default = synth(tmp_path / "a.out", posts=400, format=format, seed=3, channels=channels, workers=1)
+    assert default.sha256 == CHANNEL_CORPORA[format]
+    assert default.truth["options"]["chat"] == "channel" and "persons" not in default.truth
+    if format != "telegram-text":
+        group = synth(tmp_path / "b.out", posts=400, format=format, seed=3, channels=channels, chat="group")
+        assert group.sha256 != default.sha256 and group.truth["options"]["chat"] == "group"
+
+
 def test_distributions_within_loose_bounds(corpus):
     path, truth = corpus
     texts = [t for t in export_posts(path).values() if t]
@@ -88,6 +109,15 @@ def test_command_writes_the_corpus_and_says_what_it_planted(tmp_path):
     assert api.synth is synth
 
 
+def test_command_makes_group_chats(tmp_path):
+    out = tmp_path / "account.json"
+    result = invoke("--posts", "300", "--format", "telegram-json", "--out", out, "--channels", "2", "--chat", "group")
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out} (telegram-json): 300 posts in 2 group(s)" in result.output
+    truth = json.loads(out.with_name("account.json.truth.json").read_text(encoding="utf-8"))
+    assert truth["options"]["channel"] == "Synthetic Group 💬" and len(truth["persons"]["personal_chats"]) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -106,6 +136,8 @@ def test_command_writes_the_corpus_and_says_what_it_planted(tmp_path):
         (["--posts", "10", "--format", "telegram-text", "--channel", "Forwarded from Us"], "web preview's own"),
         (["--posts", "10", "--format", "telegram-text", "--channel", " News"], "on one line"),
         (["--posts", "10", "--format", "telegram-json", "--workers", "0"], "--workers must be at least 1"),
+        (["--posts", "10", "--format", "telegram-text", "--chat", "group"], "no group chats; use --chat channel"),
+        (["--posts", "10", "--format", "telegram-json", "--chat", "forum"], "--chat must be channel or group"),
     ],
 )
 def test_usage_errors_are_one_line_exit_2_and_write_nothing(tmp_path, args, message):

@@ -1,9 +1,11 @@
 """synth.telegram_json: the Telegram Desktop export as the desktop app writes it - shape and layout,
-local dates at +03:00, text and text_entities that agree - for one channel and for several."""
+local dates at +03:00, text and text_entities that agree - for one channel and for several; group chats
+of persons, alone and in a full-account export with the owner's data and personal chats."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from corpus_tools.synth import synth
@@ -73,3 +75,52 @@ def test_several_channels_make_a_full_account_export(tmp_path):
     chats = data["chats"]["list"]
     assert [c["id"] for c in chats] == [c["id"] for c in truth["channels"]]
     assert [sum(m["type"] == "message" for m in c["messages"]) for c in chats] == [c["posts"] for c in truth["channels"]]
+
+
+def laid_out_as_the_app_does(result) -> dict:
+    """The export, parsed, after checking that its layout is the app's."""
+    raw = result.path.read_text(encoding="utf-8")
+    data = json.loads(raw)
+    assert raw == json.dumps(data, indent=1, ensure_ascii=False)
+    return data
+
+
+def test_a_group_chat_is_a_private_group_of_persons(groups):
+    data, persons = laid_out_as_the_app_does(groups["single.json"]), groups["single.json"].truth["persons"]
+    names = {p["user_id"]: p["name"] for p in persons["people"]}
+    (chat,) = persons["chats"]
+    assert list(data) == ["name", "type", "id", "messages"]
+    assert (data["type"], data["id"]) == ("private_group", chat["id"])
+    created = data["messages"][0]
+    assert (created["action"], created["actor_id"]) == ("create_group", f"user{chat['members'][0]}")
+    assert created["members"] == [names[i] for i in chat["members"][:5]]
+    posts = [m for m in data["messages"] if m["type"] == "message"]
+    assert all(m["from"] == names[int(m["from_id"][4:])] and "author" not in m for m in posts)
+    mentions = [e for m in posts for e in m["text_entities"] if e["type"] == "mention_name"]
+    assert mentions and all(list(e) == ["type", "text", "user_id"] for e in mentions)
+    assert all(e["text"] == names[e["user_id"]] for e in mentions)
+    kinds = Counter(e["type"] for m in posts for e in m["text_entities"])
+    assert (kinds["phone"], kinds["email"]) == (persons["counts"]["phone_numbers"], persons["counts"]["emails"])
+    assert persons["personal_information"] is None and persons["personal_chats"] == []
+
+
+def test_a_full_account_of_groups_has_the_owners_data_and_personal_chats_apart(groups):
+    result = groups["account.json"]
+    data, persons = laid_out_as_the_app_does(result), result.truth["persons"]
+    assert list(data) == ["about", "personal_information", "contacts", "chats"]
+    assert data["personal_information"] == persons["personal_information"]
+    assert data["personal_information"]["user_id"] == persons["owner"]
+    assert data["personal_information"]["username"].startswith("@")
+    assert [c["user_id"] for c in data["contacts"]["list"]] == persons["contacts"]
+    assert all(c["phone_number"].startswith("+") for c in data["contacts"]["list"])
+    chats = data["chats"]["list"]
+    assert sorted(p["list_index"] for p in persons["personal_chats"]) == [0, len(chats) - 1]
+    for personal in persons["personal_chats"]:
+        chat = chats[personal["list_index"]]
+        assert (chat["type"], chat["id"], chat["name"]) == ("personal_chat", personal["id"], personal["name"])
+        assert len(chat["messages"]) == personal["messages"]
+        assert {m["from_id"] for m in chat["messages"]} <= {f"user{personal['id']}", f"user{persons['owner']}"}
+    groups_in_file = [(c["id"], c["type"]) for c in chats if c["type"] != "personal_chat"]
+    assert groups_in_file == [(c["id"], c["type"]) for c in persons["chats"]]
+    assert [t for _, t in groups_in_file] == ["private_group", "private_supergroup", "private_group"]
+    assert [c["id"] for c in result.truth["channels"]] == [i for i, _ in groups_in_file]

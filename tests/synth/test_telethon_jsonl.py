@@ -1,9 +1,11 @@
 """synth.telethon_jsonl: the Telethon lines are shaped as Message.to_dict() writes them, entity offsets
-count UTF-16 code units, and they say what the Telegram Desktop export of the same seed says."""
+count UTF-16 code units, and they say what the Telegram Desktop export of the same seed says; a group's
+messages come from persons."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 
 # The keys of Message.to_dict() in Telethon 1.45, in order (from running it).
@@ -65,3 +67,38 @@ def test_the_json_formats_say_the_same_thing(export, telethon):
                if m["type"] == "message"}
     api = {m["id"]: m["message"] for m in map(json.loads, lines) if m["_"] == "Message"}
     assert desktop == api
+
+
+def test_group_messages_are_from_persons_in_a_chat_or_a_supergroup(groups):
+    result = groups["groups.jsonl"]
+    lines = result.path.read_text(encoding="utf-8").splitlines()
+    messages = [json.loads(line) for line in lines]
+    assert [json.dumps(m) for m in messages] == lines
+    persons = result.truth["persons"]
+    names = {p["user_id"]: p["name"] for p in persons["people"]}
+    peers = {chat["id"]: chat["peer"] for chat in persons["chats"]}
+    assert sorted(peers.values()) == ["PeerChannel", "PeerChat"]
+    seen = Counter()
+    for m in messages:
+        peer = m["peer_id"]
+        assert peer["_"] == peers[peer.get("chat_id") or peer.get("channel_id")]
+        assert m["post"] is False and m["from_id"]["_"] == "PeerUser" and m["from_id"]["user_id"] in names
+        if m["_"] == "MessageService":
+            seen[m["action"]["_"]] += 1
+            continue
+        assert list(m) == TELETHON_KEYS and m["views"] is m["forwards"] is m["post_author"] is None
+        units = m["message"].encode("utf-16-le")
+        for e in m["entities"]:
+            shown = units[2 * e["offset"]:2 * (e["offset"] + e["length"])].decode("utf-16-le")
+            if e["_"] == "MessageEntityMentionName":
+                assert shown == names[e["user_id"]]
+            seen[e["_"]] += e["_"] in ("MessageEntityMentionName", "MessageEntityPhone", "MessageEntityEmail")
+        forward = m["fwd_from"]
+        if forward and forward["channel_post"] is None:  # from a person: their id, or only their name
+            assert (forward["from_id"] is None) != (forward["from_name"] is None)
+            seen["by id" if forward["from_id"] else "by name"] += 1
+    counts = persons["counts"]
+    assert seen["MessageEntityMentionName"] == counts["mentions_by_name"]
+    assert (seen["MessageEntityPhone"], seen["MessageEntityEmail"]) == (counts["phone_numbers"], counts["emails"])
+    assert (seen["by id"], seen["by name"]) == (counts["forwards_from_persons"], counts["forwards_from_hidden_persons"])
+    assert seen["MessageActionChatCreate"] == 1 and seen["MessageActionChannelCreate"] == 1
