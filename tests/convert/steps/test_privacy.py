@@ -12,6 +12,8 @@ import pytest
 from corpus_tools.convert.run import convert
 from corpus_tools.convert.steps.privacy import HIDDEN, Privacy, pseudonym
 from corpus_tools.errors import UsageError
+from corpus_tools.synth import synth
+from corpus_tools.validate.run import validate
 from tests.conftest import SAMPLES, invoke
 
 KEY = b"a test key"
@@ -186,6 +188,35 @@ def test_the_private_group_sample_publishes_no_person(tmp_path):
     digits = {i.removeprefix("user") for i in ids}
     assert not any(d in p["text"] for p in table(tmp_path / "out", "posts") for d in digits)
     assert len({p["author_id"] for p in table(tmp_path / "out", "posts")}) == len(ids)
+
+
+@pytest.mark.parametrize("format", ["telegram-json", "telethon-jsonl"])
+def test_a_synthetic_group_chat_publishes_no_person_and_a_planted_leak_fails(tmp_path, format):
+    """synth's group chats: many persons who mention, link, forward and reply to each other."""
+    made = synth(tmp_path / "chat", posts=800, format=format, chat="group", channels=2, seed=5)
+    people = made.truth["persons"]["people"]
+    ids = {str(person["user_id"]) for person in people}
+    handles = {person["username"] for person in people if person["username"]}
+    names = {person["name"] for person in people}
+    result = convert([made.path], tmp_path / "out", privacy=Privacy(key=KEY))
+    for name in ("posts", "mentions", "links", "post_sources", "rejects"):
+        for row in table(tmp_path / "out", name):
+            for column, value in row.items():
+                if isinstance(value, str) and column not in {"text", "label", "reply_to_excerpt"}:
+                    assert value not in names and not any(term in value for term in ids | handles), (column, value)
+    posts = table(tmp_path / "out", "posts")
+    assert not any(user_id in p["text"] for p in posts for user_id in ids)  # no user id, free text included
+    senders = {s for chat in made.truth["persons"]["chats"] for s in chat["senders"]}
+    assert len({p["author_id"] for p in posts if p["author_id"]}) == len(senders)  # one pseudonym a person
+    clean = validate(tmp_path / "out", private_terms=result.private_terms).results
+    assert {r.status for r in clean if r.spec.family == "privacy"} == {"passed"}
+    leaked = pq.read_table(tmp_path / "out" / "posts.parquet")
+    author = leaked.schema.get_field_index("author")
+    column = [people[0]["name"]] + leaked.column("author").to_pylist()[1:]  # one real name slipped in
+    pq.write_table(leaked.set_column(author, leaked.schema.field(author), [column]), tmp_path / "out" / "posts.parquet")
+    checks = validate(tmp_path / "out", private_terms=result.private_terms).results
+    failing = {r.spec.id for r in checks if r.status == "failed"}
+    assert "posts.author.no_private_names" in failing
 
 
 def test_a_bad_policy_or_both_keys_are_usage_errors(tmp_path):
