@@ -26,8 +26,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..core.processes import process_pool
-from ..core.progress import progress
+from ..core.processes import SPAWN, process_pool
+from ..core.progress import shared_progress
 from ..core.records import Reject, counted
 from ..core.schema import TableSchema, load_schemas
 from ..errors import InputError
@@ -89,7 +89,9 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
     jobs = [_Task(summaries[index], shard, options, parts / f"{k:05d}") for k, (index, shard) in enumerate(tasks)]
     joiners = {name: _Joiner(out_dir / f"{name}.parquet", schema) for name, schema in schemas.items()}
     try:
-        with process_pool(workers) as pool, progress("Converting", total=len(jobs), unit="parts") as advance:
+        size = sum(shard.end - shard.start for _, shard in tasks)
+        with shared_progress("Converting", total=size, unit="bytes", context=SPAWN) as tally, \
+                process_pool(workers, tally=tally) as pool:
             results = []
             for job, result in zip(jobs, pool.map(_work, jobs)):  # in file order, as each is done
                 results.append(result)
@@ -97,7 +99,6 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
                     for name, joiner in joiners.items():
                         joiner.add(job.out / f"{name}.parquet")
                     shutil.rmtree(job.out)
-                advance(1)
         tables = {name: joiner.close() for name, joiner in joiners.items()}
         if any(r["stats"].get("broken") for r in results) or _no_messages(summaries, tasks, results):
             return None

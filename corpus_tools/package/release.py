@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..core.progress import stage as progress_stage
 from ..core.schema import TableSchema
 from . import card
 from .croissant import croissant, croissant_bytes
@@ -77,6 +78,7 @@ def _changelog(release: Release, previous: PackageFiles | None, *, rows: dict[st
     release.root_files[path] = updated.encode("utf-8")
 
 
+@progress_stage("Packaging")
 def prepare_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: dict[str, Any], version: str,
                     sources: list[dict[str, Any]], data_prefix: str, descriptor_path: Path,
                     previous: PackageFiles | None, period: tuple[date, date] | None = None,

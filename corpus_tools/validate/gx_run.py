@@ -84,9 +84,10 @@ class GXProcess:
         return reply
 
     def run(self, frame: Callable[[str], pa.Table], specs: dict[str, list[Spec]], *, parameters: dict[str, Any],
-            examples: int) -> dict[str, dict[str, Any]]:
+            examples: int, advance: Callable[[int], None] = lambda n: None) -> dict[str, dict[str, Any]]:
         """Validate each table's frame (made by ``frame(table)`` when its turn comes, and let go
-        after, so only one table's frame is in memory at a time) against its suite."""
+        after, so only one table's frame is in memory at a time) against its suite; ``advance(1)``
+        after each table."""
         results: dict[str, dict[str, Any]] = {}
         for table, table_specs in specs.items():
             made = frame(table)
@@ -94,6 +95,7 @@ class GXProcess:
                 results.update({spec.id: EMPTY_TABLE_RESULT for spec in table_specs})
             else:
                 results.update(self.validate(table, table_specs, made, parameters=parameters, examples=examples))
+            advance(1)
         return results
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..core.progress import progress, stage
 from ..core.publish import read_stable
 from ..core.schema import load_schemas
 from ..errors import UsageError
@@ -48,18 +49,21 @@ def _computed(dataset: Dataset, store: Store, checks, timer: _Timer) -> dict[str
 
     readers = [f for f in checks if f.reads_text]
     started = time.perf_counter()
-    for batch in text_batches(dataset.tables["posts"].path):
-        timer("text scan", started)
-        for family in readers:
-            begun = time.perf_counter()
-            family.consume(batch)
-            timer(family.name, begun)
-        started = time.perf_counter()
+    with progress("Scanning the text", total=store.rows("posts")) as advance:
+        for batch in text_batches(dataset.tables["posts"].path):
+            timer("text scan", started)
+            for family in readers:
+                begun = time.perf_counter()
+                family.consume(batch)
+                timer(family.name, begun)
+            advance(len(batch))
+            started = time.perf_counter()
     columns: dict[str, dict[str, pa.Array]] = defaultdict(dict)
     for family in checks:
         begun = time.perf_counter()
-        for table, computed in family.columns(store).items():
-            columns[table].update(computed)
+        with stage(f"Checking {family.name.replace('_', '-')}"):
+            for table, computed in family.columns(store).items():
+                columns[table].update(computed)
         timer(family.name, begun)
     return columns
 
@@ -111,7 +115,8 @@ def _run_gx(gx: GXProcess, runnable: dict[str, list[Spec]], computed, store: Sto
         return made
 
     started = time.perf_counter()
-    found = gx.run(frame, runnable, parameters=parameters, examples=examples)
+    with progress("Running the GX suites", total=len(runnable), unit="tables") as advance:
+        found = gx.run(frame, runnable, parameters=parameters, examples=examples, advance=advance)
     timer("great expectations", started)
     timer.seconds["great expectations"] -= timer.seconds["frames"]
     results = {}
@@ -162,7 +167,8 @@ def _checked(path: Path, gx: GXProcess, *, settings, schemas, config: Path | Non
     unknown = sorted(set(settings.severity) - {s.id for s in specs} - {s.id for s in file_specs(schemas)})
     if unknown:
         raise UsageError(f"{config}: [severity] names no expectation {', '.join(unknown)}")
-    results, broken = _file_checks(dataset, schemas)
+    with stage("Checking the files"):
+        results, broken = _file_checks(dataset, schemas)
     timer("file checks", started)
     store = Store({name: table.path for name, table in dataset.tables.items()})
     runnable = _runnable(specs, schemas, broken, dataset, results)
