@@ -22,6 +22,7 @@ the table's suite (with Data Docs when asked for). Two choices keep GX fast on a
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -57,8 +58,10 @@ def context(docs: Path | None):
 
 
 def validate_table(gx_context, *, table: str, suite: dict[str, Any], frame, parameters: dict[str, Any],
-                   examples: int, docs: bool) -> dict[str, dict[str, Any]]:
+                   examples: int, docs: bool, result_format: str = "SUMMARY", name: str | None = None
+                   ) -> dict[str, dict[str, Any]]:
     """Run ``suite`` on ``frame`` (an Arrow table); GX's result of every expectation, by id, as plain data.
+    ``name`` names the run (default: the table; each run of a context needs its own name and suite name).
 
     A fresh data source per table, deleted once its checkpoint has run: GX's pandas execution engine
     caches every batch's dataframe for the life of its source (and GX keeps the context alive
@@ -70,12 +73,12 @@ def validate_table(gx_context, *, table: str, suite: dict[str, Any], frame, para
     source = gx_context.data_sources.add_pandas("corpus_tools")
     batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole table")
     definition = gx_context.validation_definitions.add(gx.ValidationDefinition(
-        name=table, data=batch, suite=gx_context.suites.add(gx_suite(suite))))
+        name=name or table, data=batch, suite=gx_context.suites.add(gx_suite(suite))))
     # Only our site: the ephemeral context also has a default one in a temporary folder.
     actions = [gx.checkpoint.UpdateDataDocsAction(name="data docs", site_names=[SITE])] if docs else []
     checkpoint = gx_context.checkpoints.add(gx.Checkpoint(
-        name=table, validation_definitions=[definition], actions=actions,
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": examples,
+        name=name or table, validation_definitions=[definition], actions=actions,
+        result_format={"result_format": result_format, "partial_unexpected_count": examples,
                        "return_unexpected_index_query": False}))
     values = {k: None if v is None else pd.Timestamp(v) for k, v in parameters.items()}
     outcome = checkpoint.run(batch_parameters={"dataframe": frame.to_pandas()}, expectation_parameters=values)
@@ -106,7 +109,13 @@ def _plain(value: Any) -> Any:
 def serve(requests, replies, docs: Path | None) -> None:
     """Answer each request (the keyword arguments of ``validate_table``) with ("ok", results) or
     ("error", traceback), until the request pipe closes."""
+    # Importing GX makes a few hundred thousand objects that live as long as the process: the
+    # collector, walking them again and again as they are made, costs a tenth of the import. So it
+    # is off until they are all made, and then they are set aside (frozen) from its walks.
+    gc.disable()
     gx_context = context(docs)
+    gc.freeze()
+    gc.enable()
     while True:
         try:
             request = pickle.load(requests)

@@ -148,8 +148,8 @@ def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | N
               docs: Path | None, now: datetime | None, label: str | None) -> ValidationResult:
     if fail_on not in FAIL_ON:
         raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
-    settings, schemas, timer = load_config(config), load_schemas(), _Timer()
     with GXProcess(docs) as gx:  # GX loads in its own process while this one reads and scans
+        settings, schemas, timer = load_config(config), load_schemas(), _Timer()
         outcome = _checked(path, gx, settings=settings, schemas=schemas, config=config, fail_on=fail_on, now=now,
                            label=label, timer=timer)
     reports.write(outcome, report=report, junit=junit)

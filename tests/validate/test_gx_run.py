@@ -75,3 +75,22 @@ def test_a_failure_in_the_gx_process_is_reported():
     spec = next(s for s in SPECS if s.id == "hashtags.hashtag.not_null")
     with GXProcess(None) as gx, pytest.raises(RuntimeError, match="failed on the hashtags table"):
         gx.validate("hashtags", [spec], "not a table", parameters=PARAMETERS, examples=3)
+
+
+def test_without_data_docs_the_results_are_those_of_summary():
+    # BASIC results for the checks that pass, SUMMARY's for those that fail (run again): together
+    # what one SUMMARY run gives, examples and row positions included.
+    specs = [s for s in SPECS if s.table == "hashtags"]
+    frame = pa.table({"post_id": ["a/1", "a/1", None, "a/2"], "offset": [0, 0, 3, -1], "hashtag": ["#x", None, "#y", "#z"],
+                      "post_id__unresolved": [None, None, None, "a/2"]})
+    with GXProcess(None) as gx:
+        found = gx.validate("hashtags", specs, frame, parameters=PARAMETERS, examples=3)
+    summary = validate_table(context(None), table="hashtags", suite=suite_dict("hashtags", specs), frame=frame,
+                             parameters=PARAMETERS, examples=3, docs=False)
+
+    def ids(row):
+        return {"row": row}
+
+    assert sum(not r["success"] for r in summary.values()) >= 3
+    for spec in specs:
+        assert check_result(spec, found[spec.id], ids) == check_result(spec, summary[spec.id], ids), spec.id
