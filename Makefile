@@ -6,9 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build test suites bench clean
 
+# The install uses uv (several times faster than pip, from PyPI): the uv on PATH, or else one pip puts
+# into .venv. Where that fails (no uv for this platform, PyPI unreachable) pip installs everything, from
+# whatever index pip is set up to use.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	{ UV=$$(command -v uv || { $(BIN)/pip install --quiet uv && echo $(BIN)/uv; }) && \
+	  VIRTUAL_ENV=$(VENV) $$UV pip install --quiet -c constraints.txt -e '.[test]'; } || \
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 

@@ -20,7 +20,9 @@ planted duplicates), then runs, each in a fresh process whose peak RSS is read f
   version, compared row by row with the first.
 
 Once per run, whatever the sizes, it also measures synth's memory at N and 4N posts (synth_memory.py:
-the peak of Python's allocations must not grow with the corpus).
+the peak of Python's allocations must not grow with the corpus), and where small users wait
+(small.py): ``validate`` on the bundled package against GX's floor and ``frictionless validate``,
+side by side, and ``make build`` in a fresh clone.
 
 Results go to benchmarks/results.json and benchmarks/RESULTS.md, with the targets and whether they
 are met. Nothing here is a unit test: speed and memory are measured, never asserted in the test suite.
@@ -40,6 +42,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import small
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
@@ -47,7 +51,8 @@ SIZES = {"k": 1_000, "M": 1_000_000}
 FRICTIONLESS_ROWS = 20_000  # rows frictionless validates; the rest is extrapolated
 TARGETS = {
     "build_seconds_1M": 120, "build_peak_rss_mb_1M": 2048, "convert_over_floor": 3.0,
-    "validate_speedup_over_frictionless": 50.0,
+    "validate_speedup_over_frictionless": 50.0, "build_over_floor_1M": 2.0, "bundled_validate_over_gx_floor": 1.3,
+    "fresh_clone_build_seconds": 90,
 }
 
 
@@ -163,6 +168,8 @@ def run_size(size: str, work_root: Path) -> dict:
     steps["build"] = measure("build", [cli, "build", "--config", str(dataset / "dataset.toml"), "--allow-invalid"],
                              work / "build.log")
     steps["build"]["stages"] = _stages(work / "build.log")
+    steps["build"]["over_floor"] = round(steps["build"]["seconds"] / steps["floor"]["seconds"], 2)
+    print(f"  build over floor {steps['build']['over_floor']:8.2f}x", flush=True)
     steps["package"] = measure("package", [cli, "package", str(dataset), "--bump", "minor", "--allow-invalid"],
                                work / "package.log")
     steps["package"]["stages"] = _stages(work / "package.log")
@@ -196,11 +203,14 @@ def verdicts(results: dict) -> list[dict]:
                     "met": speedup >= TARGETS["validate_speedup_over_frictionless"]})
         if r["posts"] == 1_000_000:
             build = s["build"]
+            out.append({"size": size, "target": f"build within {TARGETS['build_over_floor_1M']}x of the floor",
+                        "value": f"{build['over_floor']:.2f}x", "met": build["over_floor"] <= TARGETS["build_over_floor_1M"]})
             out.append({"size": size, "target": f"build under {TARGETS['build_seconds_1M']} s",
                         "value": f"{build['seconds']:.0f} s", "met": build["seconds"] < TARGETS["build_seconds_1M"]})
             out.append({"size": size, "target": f"build peak RSS under {TARGETS['build_peak_rss_mb_1M']} MB",
                         "value": f"{build['peak_rss_mb']:.0f} MB",
                         "met": build["peak_rss_mb"] < TARGETS["build_peak_rss_mb_1M"]})
+    out += _small_verdicts(results)
     memory = results.get("synth_memory")
     if memory:
         small, large = memory["posts"]
@@ -217,6 +227,42 @@ def verdicts(results: dict) -> list[dict]:
                         "target": f"{step} peak RSS grows far slower than N (x{factor:.0f})",
                         "value": f"x{growth:.2f}", "met": growth < factor / 4})
     return out
+
+
+def _small_verdicts(results: dict) -> list[dict]:
+    out = []
+    bundled, clone = results.get("validate_bundled"), results.get("fresh_clone")
+    if bundled:
+        ratio, target = bundled["validate"]["over_gx_floor"], TARGETS["bundled_validate_over_gx_floor"]
+        out.append({"size": "bundled", "target": f"validate within {target}x of GX's floor", "value": f"{ratio:.2f}x",
+                    "met": ratio <= target})
+    if clone:
+        seconds, target = clone["seconds"], TARGETS["fresh_clone_build_seconds"]
+        out.append({"size": "fresh clone", "target": f"make build under {target} s", "value": f"{seconds:.0f} s",
+                    "met": seconds < target and clone["exit_code"] == 0 and not clone["left_a_diff"]})
+    return out
+
+
+def _small_markdown(results: dict) -> list[str]:
+    bundled, clone = results.get("validate_bundled"), results.get("fresh_clone")
+    lines = []
+    if bundled:
+        lines += ["## The bundled package (20 posts)", "",
+                  f"Each command {bundled['runs']} times, in turn, after a warm-up (benchmarks/small.py); medians, "
+                  "and the median of the run-by-run ratios.", "",
+                  "| command | seconds | CPU seconds | peak RSS (MB) | validate over it |", "|---|---:|---:|---:|---:|"]
+        names = {"validate": "`corpus-tools validate datapackage.json`",
+                 "gx_floor": "GX's floor: import, ephemeral context", "frictionless": "`frictionless validate datapackage.json`"}
+        for name, label in names.items():
+            m = bundled[name]
+            ratio = f"{bundled['validate'][f'over_{name}']:.2f}x" if name != "validate" else ""
+            lines.append(f"| {label} | {m['seconds']:.2f} | {m['cpu_seconds']:.2f} | {m['peak_rss_mb']:.0f} | {ratio} |")
+        lines.append("")
+    if clone:
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in clone["build_stages"].items())
+        lines += ["## A fresh clone", "", f"`git clone` then `make build` with an empty uv cache: {clone['seconds']:.0f} s "
+                  f"(installed by {clone['installer']}; the build's stages: {stages}).", ""]
+    return lines
 
 
 def markdown(results: dict) -> str:
@@ -241,6 +287,7 @@ def markdown(results: dict) -> str:
             lines.append(f"| {name} | {step['seconds']:.1f} | {step['posts_per_second'] or '':,} | "
                          f"{step['peak_rss_mb']:.0f} | {note} |")
         lines.append("")
+    lines += _small_markdown(results)
     memory = results.get("synth_memory")
     if memory:
         lines += ["## synth memory", "", "Peak of Python's allocations (tracemalloc) while `synth` writes "
@@ -265,6 +312,8 @@ def main() -> None:
     for size in args.sizes:
         results["sizes"][size] = run_size(size, args.work)
     results["synth_memory"] = synth_memory()
+    results["validate_bundled"] = small.validate_against_floors()
+    results["fresh_clone"] = small.fresh_clone_build()
     results["targets"] = verdicts(results)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "RESULTS.md").write_text(markdown(results))

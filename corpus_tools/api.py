@@ -1,29 +1,50 @@
 """The functions the command line calls, importable by Python callers as they are.
 
 Example: ``from corpus_tools import api; api.convert([Path("dump.txt")], Path("out"), channel="MFARussia")``
+
+Each name is imported from its module when first used (``__getattr__``), not when this module is:
+a command loads only what it runs, so ``validate`` starts Great Expectations' process without first
+importing the converter, the packager and the synthesiser.
 """
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from .convert.run import ConvertResult, convert
-from .convert.steps.dating import Period
-from .convert.steps.privacy import Privacy
-from .package.build import BuildResult, build, package
-from .package.init import InitResult, init
-from .package.verify import VerifyResult, verify
-from .package.versioning.diff import PackageDiff, compare
-from .synth import SynthResult, synth
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .convert.run import ConvertResult, convert
+    from .convert.steps.dating import Period
+    from .convert.steps.privacy import Privacy
+    from .package.build import BuildResult, build, package
+    from .package.init import InitResult, init
+    from .package.verify import VerifyResult, verify
+    from .package.versioning.diff import PackageDiff, compare
+    from .synth import SynthResult, synth
     from .validate.results import ValidationResult
+
+# Where each name lives (imported on first use).
+_HOMES = {"ConvertResult": ".convert.run", "convert": ".convert.run", "Period": ".convert.steps.dating",
+          "Privacy": ".convert.steps.privacy",
+          "BuildResult": ".package.build", "build": ".package.build", "package": ".package.build",
+          "InitResult": ".package.init", "init": ".package.init",
+          "VerifyResult": ".package.verify", "verify": ".package.verify",
+          "PackageDiff": ".package.versioning.diff", "compare": ".package.versioning.diff",
+          "SynthResult": ".synth", "synth": ".synth"}
 
 __all__ = ["BuildResult", "ConvertResult", "InitResult", "PackageDiff", "Period", "Privacy", "SynthResult",
            "VerifyResult",
            "build", "compare", "convert", "init", "package", "synth", "validate", "verify"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name], __package__), name)
+    globals()[name] = value  # found once
+    return value
 
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,

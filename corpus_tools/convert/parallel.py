@@ -27,8 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..core.processes import process_pool
-from ..core.progress import progress
+from ..core.processes import SPAWN, process_pool
+from ..core.progress import shared_progress
 from ..core.records import Reject, counted
 from ..core.schema import TableSchema, load_schemas
 from ..errors import InputError
@@ -96,7 +96,9 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
             for k, (index, shard) in enumerate(tasks)]
     joiners = {name: _Joiner(out_dir / f"{name}.parquet", arrow) for name, arrow in staged_arrow(schemas).items()}
     try:
-        with process_pool(workers) as pool, progress("Converting", total=len(jobs), unit="parts") as advance:
+        size = sum(shard.end - shard.start for _, shard in tasks)
+        with shared_progress("Converting", total=size, unit="bytes", context=SPAWN) as tally, \
+                process_pool(workers, tally=tally) as pool:
             results = []
             for job, result in zip(jobs, pool.map(_work, jobs)):  # in file order, as each is done
                 results.append(result)
@@ -105,7 +107,6 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
                     for name, joiner in joiners.items():
                         joiner.add_part(job.out / f"{name}.parquet", offset=offset)
                     shutil.rmtree(job.out)
-                advance(1)
         tables = {name: joiner.close() for name, joiner in joiners.items()}
         if any(r["stats"].get("broken") for r in results) or _no_messages(summaries, tasks, results):
             return None

@@ -20,8 +20,12 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import Any
+
+from .progress import adopt
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
+SPAWN = multiprocessing.get_context("spawn")  # fresh processes: nothing of the parent's state but what is passed
 
 
 def die_with_parent(parent: int) -> None:
@@ -58,12 +62,19 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
+def start_worker(parent: int, tally: Any = None) -> None:
+    """Pool initializer (``initargs=(os.getpid(), tally)``): die with the parent, and move the
+    parent's progress bar (``tally`` from ``progress.shared_progress``, or None)."""
+    die_with_parent(parent)
+    adopt(tally)
+
+
 @contextmanager
-def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+def process_pool(workers: int, *, tally: Any = None) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` fresh ('spawn') processes that die with this one, and are stopped at
-    once when the block raises (Ctrl-C included) rather than waited for."""
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent,
-                               initargs=(os.getpid(),))
+    once when the block raises (Ctrl-C included) rather than waited for; ``tally``: see ``start_worker``."""
+    pool = ProcessPoolExecutor(workers, mp_context=SPAWN, initializer=start_worker,
+                               initargs=(os.getpid(), tally))
     try:
         yield pool
     except BaseException:

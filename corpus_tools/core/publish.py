@@ -47,6 +47,7 @@ from typing import Self, TypeVar
 
 from ..errors import InputError, UsageError
 from .files import TEMP_MARK, fsync_path, write_atomic
+from .progress import stage as progress_stage
 
 JOURNAL = ".corpus-tools-journal.json"
 STAGING_PREFIX = ".staging-"
@@ -107,6 +108,7 @@ class Publication:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
+    @progress_stage("Publishing")
     def publish(self, order: list[str]) -> None:
         """Move the staged ``order`` (paths relative to root, each staged) into place, all or nothing."""
         missing = [name for name in order if not (self.path / name).exists()]

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..core.progress import stage as progress_stage
 from ..core.schema import TableSchema
 from . import card, citation, hub
 from .croissant import croissant, croissant_bytes
@@ -97,6 +98,7 @@ class Draft:
     staged: list[str]  # the files it added to the staged data folder
 
 
+@progress_stage("Packaging")
 def draft_release(stage: Path, *, schemas: dict[str, TableSchema], metadata: dict[str, Any], version: str,
                   sources: list[dict[str, Any]], data_prefix: str, previous: PackageFiles | None,
                   period: tuple[date, date] | None = None,

@@ -18,6 +18,7 @@ import io
 import re
 from pathlib import Path
 
+from ..core.progress import count
 from .base import Shard
 
 _HEAD_BYTES = 1 << 16
@@ -47,6 +48,7 @@ class ByteRange(io.RawIOBase):
         elif self._left > 0:
             data = self._file.read(min(len(buffer), self._left))
             self._left = self._left - len(data) if data else 0
+            count(len(data))  # convert's bar, in the parent, follows the bytes its workers read
         else:
             data, self._suffix = self._suffix[:len(buffer)], self._suffix[len(buffer):]
         buffer[:len(data)] = data

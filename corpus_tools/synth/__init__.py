@@ -11,6 +11,7 @@ Example: ``synth(Path("corpus.json"), posts=1000, format="telegram-json", seed=1
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import re
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.progress import progress
+from ..core.progress import shared_progress
 from ..core.publish import FolderLock, Publication, recover
 from ..core.telegram import ELLIPSIS, FORWARD_PREFIX, INTERFACE_STRINGS
 from ..errors import UsageError
@@ -114,9 +115,9 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
     with FolderLock(out.parent):
         recover(out.parent)
         with Publication(out.parent) as stage:
-            with (stage.path / out.name).open("wb") as handle, \
-                    progress("Synthesizing", total=options["posts"]) as advance:
-                sink, tallies = write_corpus(handle, writer, jobs, workers=n_workers, parts=stage.path, advance=advance)
+            with (stage.path / out.name).open("wb") as handle, shared_progress(
+                    "Synthesizing", total=options["posts"], unit="posts", context=multiprocessing.get_context()) as tally:
+                sink, tallies = write_corpus(handle, writer, jobs, workers=n_workers, parts=stage.path, progress=tally)
             for tally in tallies:
                 truth.merge(tally)
             facts = {"file_name": out.name, "size": sink.bytes, "sha256": sink.digest.hexdigest()}

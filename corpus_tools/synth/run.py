@@ -13,12 +13,13 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from ..core.processes import die_with_parent
+from ..core.processes import start_worker
+from ..core.progress import count
 from .messages import Channel, Segment
 from .persons import Cast
 from .posts import ChannelStream
@@ -27,6 +28,7 @@ from .writer import FormatWriter
 
 _FLUSH_CHARS = 1 << 20
 _COPY_BYTES = 1 << 20
+_COUNT_POSTS = 500  # posts between two moves of the progress bar
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,16 @@ def render(job: Job, sink: Sink) -> Tally:
     members = job.cast.members[channel.index] if job.cast else ()
     stream = ChannelStream(job.segment, seed=job.seed, exact=job.exact, near=job.near, dump_safe=writer.dump_safe,
                            members=members)
+    counted = 0
     for message in stream:
         text = writer.message(message, channel)
         if text is not None:
             sink.write(text)
             tally.add(message, writer)
+            if tally.counts["posts"] - counted >= _COUNT_POSTS:
+                count(tally.counts["posts"] - counted)  # synth's bar, in the parent
+                counted = tally.counts["posts"]
+    count(tally.counts["posts"] - counted)
     return tally
 
 
@@ -69,21 +76,22 @@ def render_part(job: Job, path: Path) -> Tally:
 
 
 def write_corpus(handle: BinaryIO, writer: FormatWriter, jobs: list[Job], *, workers: int, parts: Path,
-                 advance: Callable[[int], None] = lambda n: None) -> tuple[Sink, list[Tally]]:
-    """Write the whole file to ``handle``: the format's frame around the segments, in order,
-    calling ``advance(posts)`` as each segment is in (for a progress bar)."""
+                 progress: Any = None) -> tuple[Sink, list[Tally]]:
+    """Write the whole file to ``handle``: the format's frame around the segments, in order; the
+    workers count their posts into ``progress`` (a ``core.progress.shared_progress`` counter) as
+    they render them."""
     sink = Sink(handle)
     sink.write(writer.start())
     tallies = []
-    for tally in _rendered(jobs, writer, sink, workers=workers, parts=parts):
+    for tally in _rendered(jobs, writer, sink, workers=workers, parts=parts, progress=progress):
         tallies.append(tally)
-        advance(tally.counts["posts"])
     sink.write(writer.end())
     sink.flush()
     return sink, tallies
 
 
-def _rendered(jobs: list[Job], writer: FormatWriter, sink: Sink, *, workers: int, parts: Path) -> Iterator[Tally]:
+def _rendered(jobs: list[Job], writer: FormatWriter, sink: Sink, *, workers: int, parts: Path,
+              progress: Any) -> Iterator[Tally]:
     """Each job's tally, in order, once its bytes (framed by its channel's start and end) are in
     ``sink``."""
     if workers <= 1 or len(jobs) == 1:
@@ -92,7 +100,8 @@ def _rendered(jobs: list[Job], writer: FormatWriter, sink: Sink, *, workers: int
             yield render(job, sink)
             _frame_end(job, writer, sink)
         return
-    with multiprocessing.get_context().Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:  # exiting terminates
+    with multiprocessing.get_context().Pool(workers, initializer=start_worker,
+                                            initargs=(os.getpid(), progress)) as pool:  # exiting terminates
         pending: deque = deque()
         upcoming = iter(enumerate(jobs))
         for _ in range(2 * workers):

@@ -1,96 +1,132 @@
-"""Running the suites with Great Expectations (GX Core 1.x), and reading its results back.
-
-One ephemeral GX context; per table a pandas data source asset, a whole-dataframe batch definition and
-a checkpoint running the table's suite (with Data Docs when asked for). Two choices keep GX fast on a
-million posts:
-
-- The frames hold only the columns the suite reads (declared ones and computed ones), never the posts'
-  text: GX fingerprints every pandas batch with ``hash_pandas_object``, which on the text of a million
-  posts costs about as much as the text checks' own scan.
-- Failing rows come back as row positions (GX's default index), not via
-  ``unexpected_index_column_names``: GX looks those up one ``DataFrame.at`` per failing row before it
-  truncates the list, which made a check with half a million failing rows take more than a minute. Positions are mapped to ids here instead, and only
-  for the examples reported.
+"""Running the suites with Great Expectations, from the validating process: GX itself runs in a
+process of its own (``gx_worker``), started by ``GXProcess`` before the text is scanned so that its
+import and set-up, the largest fixed cost of validating, overlap the checks' own work. This side
+sends each table's frame and suite, reads GX's results back, and turns them into ``CheckResult``s.
+Nothing here imports GX or pandas.
 """
 
 from __future__ import annotations
 
-import logging
+import os
+import pickle
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
 from .base import FAILED, PASSED, CheckResult, Spec
-from .suites import gx_suite, suite_dict
 
-SITE = "corpus_tools"
-
-
-def _context(docs: Path | None):
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if docs is not None:
-        context.add_data_docs_site(site_name=SITE, site_config={
-            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)}})
-    return context
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where ``corpus_tools`` is importable from
 
 
-def run_suites(frame: Callable[[str], pd.DataFrame], specs: dict[str, list[Spec]], *, parameters: dict[str, Any],
-               examples: int, docs: Path | None = None) -> dict[str, dict[str, Any]]:
-    """Validate each table's frame (made by ``frame(table)`` when its turn comes, and let go after,
-    so only one table's frame is in memory at a time) against its suite; GX's result of every
-    expectation, by id.
+class GXProcess:
+    """The GX worker process, started at once; with ``docs``, the Data Docs site it builds goes there
+    (replacing what was there, all at once) when the block ends without an error.
 
-    With ``docs``, the Data Docs site is built there (replacing what was there, all at once).
+    Example: ``with GXProcess(None) as gx: found = gx.run(frame, specs, parameters={}, examples=20)``
     """
-    import great_expectations as gx
 
-    building = None
-    if docs:
-        docs.parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{docs.name}-", dir=docs.parent))
-        building.chmod(0o755)  # mkdtemp makes it private; the docs are for sharing
-    context = _context(building)
-    results: dict[str, dict[str, Any]] = {}
-    try:
+    def __init__(self, docs: Path | None) -> None:
+        self.docs, self._building, self._used = docs, None, False
+        if docs is not None:
+            docs.parent.mkdir(parents=True, exist_ok=True)
+            self._building = Path(tempfile.mkdtemp(prefix=f".{docs.name}-", dir=docs.parent))
+            self._building.chmod(0o755)  # mkdtemp makes it private; the docs are for sharing
+        requests_in, requests_out = os.pipe()
+        replies_in, replies_out = os.pipe()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "corpus_tools.validate.gx_worker", str(requests_in), str(replies_out),
+             str(os.getpid()), str(self._building or "")],
+            pass_fds=(requests_in, replies_out), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
+        os.close(requests_in)
+        os.close(replies_out)
+        self._requests, self._replies = os.fdopen(requests_out, "wb"), os.fdopen(replies_in, "rb")
+
+    def __enter__(self) -> GXProcess:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        self._requests.close()  # the worker ends when its requests end
+        if kind is None:
+            self._process.wait()
+            self._replies.close()
+            if self._building is not None and self._used:  # docs of nothing leave the old ones be
+                _replace(self._building, self.docs)
+        else:
+            self._process.kill()
+            self._process.wait()
+            self._replies.close()
+        if self._building is not None:
+            shutil.rmtree(self._building, ignore_errors=True)
+
+    def validate(self, table: str, specs: list[Spec], frame: pa.Table, *, parameters: dict[str, Any],
+                 examples: int) -> dict[str, dict[str, Any]]:
+        """GX's result of every expectation of ``specs`` on ``frame``, by id.
+
+        Without Data Docs, GX's BASIC results say all that a check which passes needs, and cost a
+        third less than SUMMARY's (which add the failing rows' positions); only the checks that
+        fail are run again, for SUMMARY's results. With Data Docs, which show them, all are SUMMARY's.
+        """
+        from .suites import suite_dict
+
+        request = {"table": table, "suite": suite_dict(table, specs), "frame": frame, "parameters": parameters,
+                   "examples": examples}
+        if self.docs is not None:
+            return self._ask({**request, "result_format": "SUMMARY"})
+        found = self._ask({**request, "result_format": "BASIC"})
+        failing = [s for s in specs if not found[s.id]["success"] and "element_count" in (found[s.id]["result"] or {})]
+        if failing:
+            suite = suite_dict(table, failing)
+            again = f"{table} (failing rows)"
+            found.update(self._ask({**request, "suite": {**suite, "name": f"{suite['name']} (failing rows)"},
+                                    "name": again, "result_format": "SUMMARY"}))
+        return found
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        self._used = True
+        try:
+            pickle.dump(request, self._requests, protocol=pickle.HIGHEST_PROTOCOL)
+            self._requests.flush()
+            status, reply = pickle.load(self._replies)
+        except (BrokenPipeError, EOFError):
+            raise RuntimeError(f"the Great Expectations process ended (exit {self._process.wait()})") from None
+        if status != "ok":
+            raise RuntimeError(f"Great Expectations failed on the {request['table']} table:\n{reply}")
+        return reply
+
+    def run(self, frame: Callable[[str], pa.Table], specs: dict[str, list[Spec]], *, parameters: dict[str, Any],
+            examples: int, advance: Callable[[int], None] = lambda n: None) -> dict[str, dict[str, Any]]:
+        """Validate each table's frame (made by ``frame(table)`` when its turn comes, and let go
+        after, so only one table's frame is in memory at a time) against its suite; ``advance(1)``
+        after each table."""
+        results: dict[str, dict[str, Any]] = {}
         for table, table_specs in specs.items():
-            # A fresh data source per table, deleted once its checkpoint has run: GX's pandas
-            # execution engine caches every batch's dataframe for the life of its source (and GX keeps
-            # the context alive globally), which held all seven frames, 400 MB at a million posts,
-            # to the end of the process.
-            source = context.data_sources.add_pandas("corpus_tools")
-            batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole table")
-            suite = context.suites.add(gx_suite(suite_dict(table, table_specs)))
-            definition = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
-            # Only our site: the ephemeral context also has a default one in a temporary folder.
-            actions = [gx.checkpoint.UpdateDataDocsAction(name="data docs", site_names=[SITE])] if docs else []
-            checkpoint = context.checkpoints.add(gx.Checkpoint(
-                name=table, validation_definitions=[definition], actions=actions,
-                result_format={"result_format": "SUMMARY", "partial_unexpected_count": examples,
-                               "return_unexpected_index_query": False}))
-            outcome = checkpoint.run(batch_parameters={"dataframe": frame(table)}, expectation_parameters=parameters)
-            for run in outcome.run_results.values():
-                for result in run.results:
-                    results[result.expectation_config.meta["id"]] = result.to_json_dict()
-            del outcome, batch, definition, checkpoint
-            context.data_sources.delete(source.name)
-            del source
-        if docs:
-            _replace(building, docs)
-    finally:
-        if building and building.exists():
-            shutil.rmtree(building, ignore_errors=True)
-    return results
+            made = frame(table)
+            if made.num_rows == 0 and self.docs is None and all(map(row_wise, table_specs)):
+                results.update({spec.id: EMPTY_TABLE_RESULT for spec in table_specs})
+            else:
+                results.update(self.validate(table, table_specs, made, parameters=parameters, examples=examples))
+            advance(1)
+        return results
+
+
+# What GX finds when an expectation that judges row by row is run on a table of no rows (whatever its
+# arguments: tests/validate/test_gx_run.py checks it for every suite). An empty table is not sent to
+# GX, which spends as long on it as on a full one, unless Data Docs are being built.
+EMPTY_TABLE_RESULT = {"success": True, "exception_info": {}, "result": {
+    "element_count": 0, "unexpected_count": 0, "partial_unexpected_list": [], "partial_unexpected_index_list": []}}
+
+
+def row_wise(spec: Spec) -> bool:
+    """Does the expectation judge each row (a column map expectation), not the table as a whole?"""
+    return spec.expectation.startswith(("ExpectColumnValues", "ExpectColumnPairValues", "ExpectCompoundColumns",
+                                        "ExpectMulticolumn"))
 
 
 def _replace(new: Path, old: Path) -> None:
@@ -103,21 +139,6 @@ def _replace(new: Path, old: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _plain(value: Any) -> Any:
-    """A GX result value as plain JSON data (timestamps as ISO text)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.isoformat()
-    if isinstance(value, float) and value != value:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def check_result(spec: Spec, gx_result: dict[str, Any], ids) -> CheckResult:
     """A ``CheckResult`` from GX's result of the expectation; ``ids(row)`` names a row by its key columns."""
     info = gx_result.get("exception_info") or {}
@@ -125,12 +146,12 @@ def check_result(spec: Spec, gx_result: dict[str, Any], ids) -> CheckResult:
         return CheckResult(spec, FAILED, f"could not be evaluated: {info.get('exception_message')}")
     result = gx_result.get("result") or {}
     if "observed_value" in result and "element_count" not in result:
-        observed = _plain(result["observed_value"])
+        observed = result["observed_value"]
         status = PASSED if gx_result["success"] else FAILED
         return CheckResult(spec, status, f"observed {observed}", observed=observed)
     unexpected, total = result.get("unexpected_count", 0), result.get("element_count", 0)
     rows = result.get("partial_unexpected_index_list") or []
-    values = _plain(result.get("partial_unexpected_list") or [])
+    values = result.get("partial_unexpected_list") or []
     examples = [{**ids(int(row)), "value": value} for row, value in zip(rows, values)]
     if gx_result["success"]:
         return CheckResult(spec, PASSED, f"all {total} rows pass", unexpected=unexpected, total=total)

@@ -16,16 +16,16 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..core.progress import progress, stage
 from ..core.publish import read_stable
 from ..core.schema import load_schemas
 from ..errors import UsageError
 from . import reports
 from .base import SKIPPED, CheckResult, Spec, Store
 from .config import load_config
+from .gx_run import GXProcess, check_result
 from .results import ValidationResult
 from .source import Dataset, check_hash, check_schema, file_specs, open_dataset
-from .suites import families
-from .textscan import text_batches
 
 FAIL_ON = ("error", "warning")
 
@@ -45,20 +45,25 @@ class _Timer:
 
 def _computed(dataset: Dataset, store: Store, checks, timer: _Timer) -> dict[str, dict[str, pa.Array]]:
     """Stream the posts' text through the families that read it, then collect every computed column."""
+    from .textscan import text_batches  # numba: loaded once GX is loading beside us
+
     readers = [f for f in checks if f.reads_text]
     started = time.perf_counter()
-    for batch in text_batches(dataset.tables["posts"].path):
-        timer("text scan", started)
-        for family in readers:
-            begun = time.perf_counter()
-            family.consume(batch)
-            timer(family.name, begun)
-        started = time.perf_counter()
+    with progress("Scanning the text", total=store.rows("posts")) as advance:
+        for batch in text_batches(dataset.tables["posts"].path):
+            timer("text scan", started)
+            for family in readers:
+                begun = time.perf_counter()
+                family.consume(batch)
+                timer(family.name, begun)
+            advance(len(batch))
+            started = time.perf_counter()
     columns: dict[str, dict[str, pa.Array]] = defaultdict(dict)
     for family in checks:
         begun = time.perf_counter()
-        for table, computed in family.columns(store).items():
-            columns[table].update(computed)
+        with stage(f"Checking {family.name.replace('_', '-')}"):
+            for table, computed in family.columns(store).items():
+                columns[table].update(computed)
         timer(family.name, begun)
     return columns
 
@@ -66,16 +71,13 @@ def _computed(dataset: Dataset, store: Store, checks, timer: _Timer) -> dict[str
 def _frame(table: str, specs: list[Spec], store: Store, computed: dict[str, pa.Array]):
     names = list(dict.fromkeys(c for s in specs for c in s.columns))
     arrays = [computed[n] if n in computed else store.column(table, n) for n in names]
-    return pa.table(arrays, names=names).to_pandas() if names else pa.table({"_": pa.nulls(store.rows(table))}).to_pandas()
+    return pa.table(arrays, names=names) if names else pa.table({"_": pa.nulls(store.rows(table))})
 
 
 def _parameters(dataset: Dataset, now: datetime) -> dict[str, Any]:
-    import pandas as pd
-
     coverage = dataset.coverage
-    return {"now": pd.Timestamp(now),
-            "coverage_start": pd.Timestamp(coverage.start) if coverage and coverage.start else None,
-            "coverage_end": pd.Timestamp(coverage.end) if coverage and coverage.end else None}
+    return {"now": now, "coverage_start": coverage.start if coverage else None,
+            "coverage_end": coverage.end if coverage else None}
 
 
 def _file_checks(dataset: Dataset, schemas) -> tuple[dict[str, CheckResult], set[str]]:
@@ -115,10 +117,8 @@ def _skip(runnable: dict[str, list[Spec]], results: dict[str, CheckResult], whic
             results[spec.id] = CheckResult(spec, SKIPPED, reason)
 
 
-def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *, parameters, examples: int,
-            docs: Path | None, timer: _Timer) -> dict[str, CheckResult]:
-    from .gx_run import check_result, run_suites
-
+def _run_gx(gx: GXProcess, runnable: dict[str, list[Spec]], computed, store: Store, schemas, *, parameters,
+            examples: int, timer: _Timer) -> dict[str, CheckResult]:
     def frame(table: str):
         begun = time.perf_counter()
         made = _frame(table, runnable[table], store, computed.get(table, {}))
@@ -126,7 +126,8 @@ def _run_gx(runnable: dict[str, list[Spec]], computed, store: Store, schemas, *,
         return made
 
     started = time.perf_counter()
-    found = run_suites(frame, runnable, parameters=parameters, examples=examples, docs=docs)
+    with progress("Running the GX suites", total=len(runnable), unit="tables") as advance:
+        found = gx.run(frame, runnable, parameters=parameters, examples=examples, advance=advance)
     timer("great expectations", started)
     timer.seconds["great expectations"] -= timer.seconds["frames"]
     results = {}
@@ -164,7 +165,19 @@ def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | N
               overrides: dict[str, Any] | None, private_terms: set[str] | None) -> ValidationResult:
     if fail_on not in FAIL_ON:
         raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
-    settings, schemas, timer = load_config(config, overrides=overrides), load_schemas(), _Timer()
+    with GXProcess(docs) as gx:  # GX loads in its own process while this one reads and scans
+        settings, schemas, timer = load_config(config, overrides=overrides), load_schemas(), _Timer()
+        outcome = _checked(path, gx, settings=settings, schemas=schemas, config=config, fail_on=fail_on, now=now,
+                           label=label, timer=timer, private_terms=private_terms)
+    reports.write(outcome, report=report, junit=junit, html=html)
+    return outcome
+
+
+def _checked(path: Path, gx: GXProcess, *, settings, schemas, config: Path | None, fail_on: str,
+             now: datetime | None, label: str | None, timer: _Timer,
+             private_terms: set[str] | None) -> ValidationResult:
+    from .suites import families  # the families' numba loops: loaded once GX is loading beside us
+
     started = time.perf_counter()
     dataset = open_dataset(path, schemas, label=label)
     checks = families(schemas, settings)
@@ -172,7 +185,8 @@ def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | N
     unknown = sorted(set(settings.severity) - {s.id for s in specs} - {s.id for s in file_specs(schemas)})
     if unknown:
         raise UsageError(f"{config or '[validation]'}: [severity] names no expectation {', '.join(unknown)}")
-    results, broken = _file_checks(dataset, schemas)
+    with stage("Checking the files"):
+        results, broken = _file_checks(dataset, schemas)
     timer("file checks", started)
     if private_terms is None and dataset.no_private_terms:
         private_terms = set()  # the descriptor says the inputs held none: the name checks can run
@@ -181,16 +195,14 @@ def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | N
     statistics: dict[str, Any] = {"rows": {t: store.rows(t) for t in schemas}}
     if runnable:
         computed = _computed(dataset, store, checks, timer)
-        results.update(_run_gx(runnable, computed, store, schemas, parameters=_parameters(dataset, now or datetime.now(UTC)),
-                               examples=settings.examples, docs=docs, timer=timer))
+        results.update(_run_gx(gx, runnable, computed, store, schemas, examples=settings.examples, timer=timer,
+                               parameters=_parameters(dataset, now or datetime.now(UTC))))
         for family in checks:
             statistics.update(family.statistics())
             if getattr(family, "clusters", None):
                 results["posts.text.near_duplicates"].details = family.clusters
     tables = list(schemas)
     ordered = sorted((results[s.id] for s in [*file_specs(schemas), *specs]), key=lambda r: tables.index(r.spec.table))
-    outcome = ValidationResult(dataset=dataset.label, coverage=dataset.coverage.text if dataset.coverage else None,
-                               config=settings, fail_on=fail_on, results=ordered, statistics=statistics,
-                               timings=dict(timer.seconds), about=dataset.about)
-    reports.write(outcome, report=report, junit=junit, html=html)
-    return outcome
+    return ValidationResult(dataset=dataset.label, coverage=dataset.coverage.text if dataset.coverage else None,
+                            config=settings, fail_on=fail_on, results=ordered, statistics=statistics,
+                            timings=dict(timer.seconds), about=dataset.about)

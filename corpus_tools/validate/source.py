@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from ..core.datapackage import load_descriptor, read_json, resource_path
 from ..core.files import MANIFEST, hash_problem
+from ..core.progress import stage
 from ..core.schema import TableSchema, schema_differences
 from ..errors import DataError, InputError
 from .base import FAILED, PASSED, SKIPPED, CheckResult, Spec
@@ -225,6 +226,7 @@ def table_problems(path: Path, schema: TableSchema) -> list[str]:
     return problems
 
 
+@stage("Checking the tables")
 def check_tables(directory: Path, schemas: dict[str, TableSchema]) -> None:
     """The checks ``build`` runs before it validates: raise DataError listing every problem of
     ``table_problems`` in the tables of ``directory``, or return when all conform."""

@@ -59,13 +59,6 @@ def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
-def gx_suite(suite: dict[str, Any]):
-    """A GX ``ExpectationSuite`` from a suite dict (GX validates every expectation's arguments here)."""
-    import great_expectations as gx
-
-    return gx.ExpectationSuite(name=suite["name"], expectations=suite["expectations"], meta=suite["meta"])
-
-
 def generate(schemas: dict[str, TableSchema] | None = None, config: Config | None = None) -> dict[str, dict[str, Any]]:
     """Every table's suite dict, from the schemas and config (the defaults when not given)."""
     schemas = schemas or load_schemas()
@@ -85,6 +78,8 @@ def check_ids(schemas: dict[str, TableSchema] | None = None) -> set[str]:
 
 def suite_json(suite: dict[str, Any]) -> str:
     """The saved form: GX's own JSON of the suite, keys sorted, so the file depends only on the suite."""
+    from .gx_worker import gx_suite
+
     data = gx_suite(suite).to_json_dict()
     data.pop("id", None)
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
