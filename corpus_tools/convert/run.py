@@ -87,8 +87,11 @@ def source_names(paths: Sequence[Path]) -> list[str]:
 
 
 def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator[Record]:
+    # One reader per format for the whole run, so what one input says about another is kept: the pages
+    # of one HTML export, forum topics created in an earlier file, a post in two saved pages.
+    readers: dict[str, Any] = {}
     for summary in summaries:
-        reader = reader_for(summary.format, options)
+        reader = readers.setdefault(summary.format, reader_for(summary.format, options))
         tally: Counter = Counter()
         yield from counted(reader.read(summary.path, summary.source_file), tally)
         summary.posts, summary.rejects = tally["posts"], tally["rejects"]

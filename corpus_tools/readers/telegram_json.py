@@ -21,9 +21,10 @@ from ..core.records import Post, Reject
 from ..errors import InputError
 from .base import ReaderOptions, RecordReader, Shard
 from .detect import Head, content_kind
-from .shards import ByteRange, message_shards
+from .shards import ByteRange, contains, message_shards
 from .telegram_desktop import Chat, convert_message
 from .textfile import CleanJson, NestedTooDeeply, check_file, read_head
+from .topics import Topics
 
 _CHAT_LISTS = ("chats.list.item", "left_chats.list.item")
 _SNIPPET_BYTES = 200
@@ -33,6 +34,10 @@ class TelegramJsonReader(RecordReader):
     """Posts from a Telegram Desktop result.json, single chat or full account."""
 
     format_name = "telegram-json"
+
+    def __init__(self, options: ReaderOptions | None = None) -> None:
+        super().__init__(options)
+        self.topics = Topics()
 
     @classmethod
     def recognises(cls, head: Head, options: ReaderOptions) -> bool:
@@ -59,13 +64,13 @@ class TelegramJsonReader(RecordReader):
                 except NestedTooDeeply as error:
                     raise InputError(f"{path}: {error}") from None
                 except (ijson.JSONError, UnicodeDecodeError) as error:
-                    if not repair and _not_utf8(error):
+                    if not repair and not_utf8(error):
                         repair = True
                         continue
                     if done == 0 and shard is None:
-                        raise InputError(f"{path}: malformed JSON ({_one_line(error)})") from None
+                        raise InputError(f"{path}: malformed JSON ({one_line(error)})") from None
                     self.stats[source_file]["broken"] = True  # a parallel read is redone in one pass
-                    yield self._tally(source_file, _break_reject(raw, path, source_file, error))  # type: ignore[misc]
+                    yield self._tally(source_file, break_reject(raw, path, source_file, error))  # type: ignore[misc]
                     break
                 finally:
                     self.stats[source_file]["replaced_characters"] = cleaned.replaced
@@ -81,10 +86,15 @@ class TelegramJsonReader(RecordReader):
         for index, (chat, message) in enumerate(items, start=first):
             if index - first >= skip:
                 yield self._tally(source_file, convert_message(
-                    message, chat=chat, options=self.options, source_file=source_file, index=index))
+                    message, chat=chat, options=self.options, source_file=source_file, index=index,
+                    topics=self.topics))
 
     def shards(self, path: Path, count: int) -> list[Shard] | None:
-        """An indented single-chat export cut between messages (see ``shards``); not a full account."""
+        """An indented single-chat export cut between messages (see ``shards``); not a full account,
+        and not a forum's export (a message's topic is known from the topic's creation message, which
+        another part may hold)."""
+        if contains(path, b'"topic_created"'):
+            return None
         return message_shards(path, count)
 
 
@@ -163,18 +173,18 @@ def _chat(fields: dict[str, Any], *, single: bool = True) -> Chat:
     return Chat(name=str(name), id=chat_id, type=fields.get("type"), single=single)
 
 
-def _break_reject(handle: BinaryIO, path: Path, source_file: str, error: Exception) -> Reject:
+def break_reject(handle: BinaryIO, path: Path, source_file: str, error: Exception) -> Reject:
     position = handle.tell()
     handle.seek(max(0, position - _SNIPPET_BYTES))
     snippet = handle.read(_SNIPPET_BYTES).decode("utf-8", "replace")
     return Reject(source_file, f"byte {position}", f"malformed JSON, the rest of the file is unreadable "
-                  f"({_one_line(error)})", snippet)
+                  f"({one_line(error)})", snippet)
 
 
-def _not_utf8(error: Exception) -> bool:
+def not_utf8(error: Exception) -> bool:
     """Did the parser stop at bytes that are not UTF-8 (which a repairing read replaces)?"""
     return isinstance(error, UnicodeDecodeError) or "invalid bytes in UTF8" in str(error)
 
 
-def _one_line(error: Exception) -> str:
+def one_line(error: Exception) -> str:
     return " ".join(str(error).split())[:200]
