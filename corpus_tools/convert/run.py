@@ -24,7 +24,7 @@ from ..core.publish import FolderLock, Publication, recover
 from ..core.records import Record, counted
 from ..core.schema import load_schemas
 from ..errors import option_error
-from ..readers import detect_format, reader_for
+from ..readers import detect_format, expand_inputs, reader_for
 from ..readers.base import ReaderOptions
 from ..readers.textfile import check_file
 from ..readers.timestamps import parse_zone
@@ -113,6 +113,7 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
     if workers is not None and workers < 1:
         raise option_error("workers", workers, "must be 1 or more")
     summaries = []
+    inputs = expand_inputs(list(inputs))
     for path, name in zip(inputs, source_names(inputs)):
         size = check_file(path)
         fmt = detect_format(path, columns=options.columns) if format == "auto" else format
