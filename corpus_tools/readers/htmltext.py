@@ -55,7 +55,7 @@ def parse_html(data: bytes):
 
 
 def ends_whole(tail: bytes) -> bool:
-    """Does a whole page end here, with its closing ``</html>`` (comments after it allowed)? A copy cut
+    r"""Does a whole page end here, with its closing ``</html>`` (comments after it allowed)? A copy cut
     short does not. (Fragments that never opened ``<html>`` are not held to it: see ``read_html``.)
 
     >>> ends_whole(b"</body>\n</html>\n<!-- page generated in 275ms -->\n"), ends_whole(b"<div>cut he")

@@ -44,7 +44,7 @@ def test_build_publishes_a_valid_package(published):
     (source,) = descriptor["sources"]
     assert source == {"title": "A dump", "path": "raw/dump.txt",
                       "hash": f"sha256:{sha256(project / 'raw' / 'dump.txt')}", "bytes": len(DUMP.encode())}
-    tables = ["posts", "countries", "hashtags", "links", "mentions", "reactions", "rejects"]
+    tables = ["posts", "countries", "hashtags", "links", "mentions", "poll_options", "polls", "reactions", "rejects"]
     assert [r["name"] for r in descriptor["resources"]] == tables + [f"{t}-csv" for t in tables]
     for resource in descriptor["resources"]:
         table = resource["name"].removesuffix("-csv")

@@ -73,7 +73,7 @@ def test_detect_format(write, content, expected):
     assert detect_format(write("input", content)) == expected
 
 
-@pytest.mark.parametrize(("content", "message"), [("[1, 2]", "a JSON array"), ("<!DOCTYPE html><p>", "HTML input")])
+@pytest.mark.parametrize(("content", "message"), [("[1, 2]", "a JSON array"), ("<!DOCTYPE html><p>", "HTML in none of the supported formats")])
 def test_detect_format_refuses(write, content, message):
     with pytest.raises(InputError, match=message):
         detect_format(write("input", content))
