@@ -118,8 +118,11 @@ def _set_date(post: Post, element, zone: ZoneInfo | None) -> None:
         raise BadRecord("no date")
     day, _, rest = title.partition(" ")
     clock, _, offset = rest.partition(" ")
-    try:
-        moment = datetime.strptime(f"{day} {clock}", "%d.%m.%Y %H:%M:%S")
+    try:  # by hand: strptime would be a tenth of the reader's time
+        date, time = day.split("."), clock.split(":")
+        if len(date) != 3 or len(time) != 3:
+            raise ValueError(title)
+        moment = datetime(int(date[2]), int(date[1]), int(date[0]), int(time[0]), int(time[1]), int(time[2]))
         instant = moment.replace(tzinfo=_offset(offset)) if offset else None
     except ValueError:
         raise BadTimestamp(f"unparseable time {title!r}") from None
@@ -208,14 +211,12 @@ def _reactions(element) -> list[tuple[str, int]]:
     userpics as reacted when the export lists who did."""
     found = []
     for item in (child for child in element if has_class(child, "reaction")) if element is not None else ():
-        emoji = first(item, "emoji")
-        counter = first(item, "count")
-        count = int(plain(counter)) if counter is not None and plain(counter).isdigit() else \
-            sum(1 for _ in item.iter() if has_class(_, "userpic"))
-        custom = emoji.find(".//a") if emoji is not None else None
+        parts = {name: child for child in item if isinstance(child.tag, str) for name in classes(child)}
+        emoji, counter = parts.get("emoji"), plain(parts.get("count"))
+        count = int(counter) if counter.isdigit() else sum(1 for _ in item.iter() if has_class(_, "userpic"))
         if has_class(item, "paid"):
             found.append(reaction("paid", count=count))
-        elif custom is not None or (emoji is not None and emoji.find(".//img") is not None):
+        elif emoji is not None and len(emoji):  # a link or image inside: a custom emoji
             found.append(reaction("custom_emoji", count=count, document_id=_custom_id(emoji)))
         else:
             found.append(reaction("emoji", count=count, emoji=plain(emoji)))

@@ -17,7 +17,7 @@ from ..core.records import Post, Reject
 from ..errors import InputError
 from .base import ReaderOptions, RecordReader, Shard
 from .detect import Head
-from .htmltext import descendants, ends_whole, read_html
+from .htmltext import ends_whole, has_class, read_html
 from .tme_post import convert_post
 
 _MARKS = (b"tgme_widget_message", b"tgme_channel_info", b"tgme_page")
@@ -39,7 +39,7 @@ class TmeHtmlReader(RecordReader):
 
     def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         root, replaced, tail = read_html(path)
-        posts = [element for element in descendants(root, "tgme_widget_message") if element.get("data-post")]
+        posts = [element for element in root.iterfind(".//div[@data-post]") if has_class(element, "tgme_widget_message")]
         if not posts:
             what = "a t.me/s page with no posts" if _is_tme(root) else "an HTML page, but not a saved t.me/s page"
             raise InputError(f"{path}: {what} (no div.tgme_widget_message[data-post])")

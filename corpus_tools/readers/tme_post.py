@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import datetime
 
 from ..core.records import Poll, PollOption, Post, Reject
 from .base import REPEATED, SERVICE, BadRecord, ReaderOptions
-from .htmltext import classes, first, has_class, plain, rich_text
+from .htmltext import class_index, first, has_class, plain, rich_text
 from .mapping import media_type, message_number, reaction, set_reply, shown_count, text_or_none
 from .spans import attach, nfc_with_spans
 from .timestamps import BadTimestamp, from_iso, set_edited
@@ -35,10 +34,10 @@ from .timestamps import BadTimestamp, from_iso, set_edited
 # for old browsers, and the poll (its question and options go to the polls tables).
 _NOT_OWN = frozenset({"tgme_widget_message_reply", "tgme_widget_message_link_preview", "media_not_supported_cont",
                       "tgme_widget_message_poll"})
-_MEDIA = ("tgme_widget_message_photo_wrap", "tgme_widget_message_video_player",
+_MEDIA = {"tgme_widget_message_photo_wrap", "tgme_widget_message_video_player",
           "tgme_widget_message_roundvideo_player", "tgme_widget_message_voice_player",
           "tgme_widget_message_document_wrap", "tgme_widget_message_sticker_wrap", "tgme_widget_message_location_wrap",
-          "tgme_widget_message_venue_wrap", "tgme_widget_message_poll", "tgme_widget_message_contact_wrap")
+          "tgme_widget_message_venue_wrap", "tgme_widget_message_poll", "tgme_widget_message_contact_wrap"}
 WITHHELD = "Please open Telegram to view this post"
 
 
@@ -61,33 +60,36 @@ def convert_post(element, *, options: ReaderOptions, source_file: str, seen: set
 
 def _post(element, address: str, *, options: ReaderOptions, source_file: str) -> Post:
     channel, _, number = address.rpartition("/")
-    bubble = first(element, "tgme_widget_message_bubble")
-    bubble = element if bubble is None else bubble
-    own_text = first(bubble, "tgme_widget_message_text", skip=_NOT_OWN)
+    parts = class_index(element, skip=_NOT_OWN)  # one walk; the parts not the post's own are not looked into
+
+    def part(name: str):
+        found = parts.get(name)
+        return found[0] if found else None
+
+    own_text = part("tgme_widget_message_text")
     text, spans = rich_text(own_text, _link_kind) if own_text is not None else ("", [])
     text, spans = nfc_with_spans(text, spans)
-    signature = plain(first(bubble, "tgme_widget_message_from_author")) or None
+    signature = plain(part("tgme_widget_message_from_author")) or None
     post = Post(channel=options.channel or channel or "unknown", channel_id=_channel_id(element.get("data-view")),
                 message_id=message_number(number), text=text, source_file=source_file,
-                author=signature or plain(first(bubble, "tgme_widget_message_owner_name")) or None,
-                reactions=_reactions(first(bubble, "tgme_widget_message_reactions")))
-    _set_date(post, first(bubble, "tgme_widget_message_date", skip=_NOT_OWN))
-    views = shown_count(plain(first(bubble, "tgme_widget_message_views")))
+                author=signature or plain(part("tgme_widget_message_owner_name")) or None,
+                reactions=_reactions(part("tgme_widget_message_reactions")))
+    _set_date(post, part("tgme_widget_message_date"))
+    views = shown_count(plain(part("tgme_widget_message_views")))
     if views is not None:
         post.views, post.views_approximate = views
-    meta = first(bubble, "tgme_widget_message_meta")
+    meta = part("tgme_widget_message_meta")
     set_edited(post, instant=None, local=None, zone=None, marked=meta is not None and _says_edited(meta))
-    origin = first(bubble, "tgme_widget_message_forwarded_from")
+    origin = part("tgme_widget_message_forwarded_from")
     if origin is not None:
-        name = first(origin, "tgme_widget_message_forwarded_from_name")
-        post.forwarded_from = plain(name) or plain(origin).removeprefix("Forwarded from").strip() or "unknown"
-    _set_reply(post, first(bubble, "tgme_widget_message_reply"), channel)
-    kind = next((media_type(name) for found in _media_elements(bubble) for name in classes(found)
-                 if name in _MEDIA), None)
-    if kind is None and _withheld(bubble, own_text):
+        post.forwarded_from = plain(part("tgme_widget_message_forwarded_from_name")) or \
+            plain(origin).removeprefix("Forwarded from").strip() or "unknown"
+    _set_reply(post, part("tgme_widget_message_reply"), channel)
+    kind = next((media_type(name) for name in parts if name in _MEDIA), None)  # classes in document order
+    if kind is None and _withheld(parts, own_text):
         kind = "unknown"
     post.media_type, post.has_media = kind, kind is not None
-    post.poll = _poll(bubble) if kind == "poll" else None
+    post.poll = _poll(part("tgme_widget_message_poll"), part("tgme_widget_message_voters")) if kind == "poll" else None
     attach(post, spans)
     return post
 
@@ -143,30 +145,12 @@ def _link_kind(link, shown: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _media_elements(element) -> Iterator:
-    """Elements under ``element`` that are media, outside the reply's quote and the fallback."""
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        found = classes(child)
-        if any(name in _MEDIA for name in found):
-            yield child
-        elif not _NOT_OWN.intersection(found):
-            yield from _media_elements(child)
-
-
-def _withheld(bubble, own_text) -> bool:
+def _withheld(parts: dict[str, list], own_text) -> bool:
     """Did the preview withhold the post: 'Please open Telegram to view this post' where a supported
-    browser sees it, or only the fallback and nothing else?"""
-    labels = [label for label in bubble.iter() if has_class(label, "message_media_not_supported_label")
-              and plain(label) == WITHHELD]
-    if not labels:
-        return False
-    fallback = first(bubble, "media_not_supported_cont")
-    inside = {id(label) for label in fallback.iter()} if fallback is not None else set()
-    if any(id(label) not in inside for label in labels):
+    browser sees it (not in the fallback for old browsers), or only that fallback and nothing else?"""
+    if any(plain(label) == WITHHELD for label in parts.get("message_media_not_supported_label", [])):
         return True
-    return first(bubble, "media_supported_cont") is None and own_text is None
+    return "media_not_supported_cont" in parts and "media_supported_cont" not in parts and own_text is None
 
 
 def _reactions(element) -> list:
@@ -190,19 +174,25 @@ def _reactions(element) -> list:
     return found
 
 
-def _poll(bubble) -> Poll | None:
+def _poll(poll, voters) -> Poll | None:
     """``tgme_widget_message_poll``: the question, the options with the percent each got, and the
     voters ('109 votes') from the footer."""
-    poll = first(bubble, "tgme_widget_message_poll")
     if poll is None:
         return None
+    parts = class_index(poll)
     options = []
-    for option in (o for o in poll.iter() if has_class(o, "tgme_widget_message_poll_option")):
-        percent = plain(first(option, "tgme_widget_message_poll_option_percent")).rstrip("%")
-        options.append(PollOption(text_or_none(plain(first(option, "tgme_widget_message_poll_option_text"))),
+    for option in parts.get("tgme_widget_message_poll_option", []):
+        inside = class_index(option)
+        percent = plain(_one(inside, "tgme_widget_message_poll_option_percent")).rstrip("%")
+        options.append(PollOption(text_or_none(plain(_one(inside, "tgme_widget_message_poll_option_text"))),
                                   percent=int(percent) if percent.isdigit() else None))
-    kind = plain(first(poll, "tgme_widget_message_poll_type")).lower()
-    voters = shown_count(plain(first(bubble, "tgme_widget_message_voters")).split(" ")[0])
-    return Poll(plain(first(poll, "tgme_widget_message_poll_question")), options,
+    kind = plain(_one(parts, "tgme_widget_message_poll_type")).lower()
+    count = shown_count(plain(voters).split(" ")[0]) if voters is not None else None
+    return Poll(plain(_one(parts, "tgme_widget_message_poll_question")), options,
                 closed=True if "final" in kind or "closed" in kind else None,
-                total_voters=voters[0] if voters else None, total_voters_approximate=bool(voters and voters[1]))
+                total_voters=count[0] if count else None, total_voters_approximate=bool(count and count[1]))
+
+
+def _one(parts: dict[str, list], name: str):
+    found = parts.get(name)
+    return found[0] if found else None
