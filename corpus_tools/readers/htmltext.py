@@ -13,12 +13,33 @@ giving a ``Span`` at its offset. Bytes that are not UTF-8 become U+FFFD, counted
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from ..core.records import Post, Reject
 from ..errors import InputError
+from .base import RecordReader
 from .spans import Span
 from .textfile import binary_kind, check_file, decode_counting
+
+class HtmlPageReader(RecordReader):
+    """A reader of HTML pages: it tallies each record's result, and ends a page that breaks off with
+    the reject saying so (see ``cut_short``)."""
+
+    records = "messages"  # what the page holds, for the reject's reason
+
+    def _tallied(self, source_file: str, results: Iterable[Post | Reject | str], tail: bytes) -> Iterator[Post | Reject]:
+        last: Post | None = None
+        for result in results:
+            kept = self._tally(source_file, result)
+            if kept is not None:
+                yield kept
+                last = kept if isinstance(kept, Post) else last
+        reject = cut_short(source_file, tail, last, self.stats[source_file], records=self.records)
+        if reject is not None:
+            yield self._tally(source_file, reject)  # type: ignore[misc]
+        self._finish(source_file)
+
 
 # (kind, url) for an <a> element and the text it shows, or None when it is plain text.
 LinkKind = Callable[[object, str], "tuple[str, str | None] | None"]
@@ -65,6 +86,18 @@ def ends_whole(tail: bytes) -> bool:
     while end.endswith(b"-->") and b"<!--" in end:
         end = end[:end.rindex(b"<!--")].rstrip()
     return end.lower().endswith(b"</html>")
+
+
+def cut_short(source_file: str, tail: bytes, last: Post | None, stats: dict, *, records: str) -> Reject | None:
+    """The reject of a page that breaks off before its end (a truncated copy), None for a whole one.
+    The ``records`` before are kept, the last marked ``is_truncated``; ``stats`` says so."""
+    if ends_whole(tail):
+        return None
+    if last is not None:
+        last.is_truncated = True
+    stats["truncated"] = True
+    return Reject(source_file, "end of file", f"the page breaks off before </html> (a truncated copy): the {records} "
+                  "before are kept, the last is marked is_truncated", tail[-200:].decode("utf-8", "replace"))
 
 
 def classes(element) -> list[str]:

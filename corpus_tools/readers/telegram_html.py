@@ -23,9 +23,9 @@ from pathlib import Path
 
 from ..core.records import Post, Reject
 from ..errors import InputError
-from .base import ReaderOptions, RecordReader, Shard
+from .base import ReaderOptions, Shard
 from .detect import Head
-from .htmltext import classes, ends_whole, first, plain, read_html
+from .htmltext import HtmlPageReader, classes, first, plain, read_html
 from .telegram_html_message import Page, convert_message
 from .topics import Topics
 
@@ -44,7 +44,7 @@ def pages(folder: Path) -> list[Path]:
     return sorted(found, key=lambda path: page_number(path) or 0)
 
 
-class TelegramHtmlReader(RecordReader):
+class TelegramHtmlReader(HtmlPageReader):
     """Posts from the pages of a Telegram Desktop HTML export."""
 
     format_name = "telegram-html"
@@ -69,31 +69,23 @@ class TelegramHtmlReader(RecordReader):
         self.stats[source_file]["replaced_characters"] = replaced
         page = Page(chat=self.options.channel or _chat_name(root) or path.stem, source_file=source_file,
                     zone=self.options.tz, topics=self.topics)
-        last: Post | None = None
+        yield from self._tallied(source_file, self._records(history, page, path), tail)
+
+    def _records(self, history, page: Page, path: Path) -> Iterator[Post | Reject | str]:
+        """The outcome of every message of the page, and a reject for each page its links name that is
+        missing."""
         for element in history:
             if not isinstance(element.tag, str):
                 continue
             found = classes(element)
             if "pagination" in found:
-                reject = self._missing_page(path, element, source_file)
+                reject = self._missing_page(path, element, page.source_file)
                 if reject is not None:
-                    yield self._tally(source_file, reject)  # type: ignore[misc]
+                    yield reject
             elif "message" in found:
                 result = convert_message(element, found, page)
-                if result is None:
-                    continue
-                result = self._tally(source_file, result)
                 if result is not None:
                     yield result
-                    last = result if isinstance(result, Post) else last
-        if not ends_whole(tail):
-            if last is not None:
-                last.is_truncated = True
-            self.stats[source_file]["truncated"] = True
-            yield self._tally(source_file, Reject(  # type: ignore[misc]
-                source_file, "end of file", "the page breaks off before </html> (a truncated copy): the "
-                "messages before are kept, the last is marked is_truncated", tail[-200:].decode("utf-8", "replace")))
-        self._finish(source_file)
 
     def _missing_page(self, path: Path, link, source_file: str) -> Reject | None:
         """A reject when the page a pagination link names is not beside this one (once per page)."""

@@ -21,13 +21,13 @@ from ..core.records import Post, Reject
 from ..errors import InputError
 from .base import ReaderOptions, RecordReader, Shard
 from .detect import Head, content_kind
+from .jsonstream import stream_records
 from .shards import ByteRange, contains, message_shards
 from .telegram_desktop import Chat, convert_message
-from .textfile import CleanJson, NestedTooDeeply, check_file, read_head
+from .textfile import CleanJson, check_file, read_head
 from .topics import Topics
 
 _CHAT_LISTS = ("chats.list.item", "left_chats.list.item")
-_SNIPPET_BYTES = 200
 
 
 class TelegramJsonReader(RecordReader):
@@ -44,36 +44,16 @@ class TelegramJsonReader(RecordReader):
         return head.kind == "json-object"
 
     def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
-        import ijson
-
         check_file(path)
         if content_kind(read_head(path, 4096)) != "json-object":
             raise InputError(f"{path}: not a JSON object, so not a Telegram Desktop export")
         self._usage(source_file)
-        done, repair = 0, False
-        while True:  # twice at most: a byte that is not UTF-8 restarts the read with repair on
-            with path.open("rb") as raw:
-                cleaned = CleanJson(raw if shard is None else ByteRange(path, shard.start, shard.end, prefix=b"[",
-                                                                         suffix=b"]"), repair=repair)
-                try:
-                    for result in self._convert(cleaned, path, source_file, shard, skip=done):
-                        done += 1
-                        if result is not None:
-                            yield result
-                    break
-                except NestedTooDeeply as error:
-                    raise InputError(f"{path}: {error}") from None
-                except (ijson.JSONError, UnicodeDecodeError) as error:
-                    if not repair and not_utf8(error):
-                        repair = True
-                        continue
-                    if done == 0 and shard is None:
-                        raise InputError(f"{path}: malformed JSON ({one_line(error)})") from None
-                    self.stats[source_file]["broken"] = True  # a parallel read is redone in one pass
-                    yield self._tally(source_file, break_reject(raw, path, source_file, error))  # type: ignore[misc]
-                    break
-                finally:
-                    self.stats[source_file]["replaced_characters"] = cleaned.replaced
+        part = None if shard is None else (lambda: ByteRange(path, shard.start, shard.end, prefix=b"[", suffix=b"]"))
+        results = stream_records(path, lambda cleaned, skip: self._convert(cleaned, path, source_file, shard, skip=skip),
+                                 source_file=source_file, stats=self.stats[source_file],
+                                 tally=lambda reject: self._tally(source_file, reject), part=part,
+                                 whole=shard is None)
+        yield from (result for result in results if result is not None)
         self._finish(source_file)
 
     def _convert(self, cleaned: CleanJson, path: Path, source_file: str, shard: Shard | None, *,
@@ -171,20 +151,3 @@ def _chat(fields: dict[str, Any], *, single: bool = True) -> Chat:
     chat_id = "unknown" if chat_id is None else str(int(chat_id)) if isinstance(chat_id, float) else str(chat_id)
     name = fields.get("name") or f"chat{chat_id}"
     return Chat(name=str(name), id=chat_id, type=fields.get("type"), single=single)
-
-
-def break_reject(handle: BinaryIO, path: Path, source_file: str, error: Exception) -> Reject:
-    position = handle.tell()
-    handle.seek(max(0, position - _SNIPPET_BYTES))
-    snippet = handle.read(_SNIPPET_BYTES).decode("utf-8", "replace")
-    return Reject(source_file, f"byte {position}", f"malformed JSON, the rest of the file is unreadable "
-                  f"({one_line(error)})", snippet)
-
-
-def not_utf8(error: Exception) -> bool:
-    """Did the parser stop at bytes that are not UTF-8 (which a repairing read replaces)?"""
-    return isinstance(error, UnicodeDecodeError) or "invalid bytes in UTF8" in str(error)
-
-
-def one_line(error: Exception) -> str:
-    return " ".join(str(error).split())[:200]

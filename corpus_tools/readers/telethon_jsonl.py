@@ -22,9 +22,9 @@ from ..errors import InputError
 from .base import BadRecord, ReaderOptions, RecordReader, Shard
 from .detect import Head, content_kind
 from .shards import ByteRange, contains, line_shards
-from .telegram_json import break_reject, not_utf8, one_line
+from .jsonstream import stream_records
 from .telethon_message import convert_record
-from .textfile import CleanJson, NestedTooDeeply, check_file, read_head, replace_lone_surrogates
+from .textfile import check_file, read_head, replace_lone_surrogates
 from .timestamps import BadTimestamp
 from .topics import Topics
 
@@ -86,35 +86,18 @@ class TelethonJsonlReader(RecordReader):
         return line_shards(path, count)
 
     def _read_array(self, path: Path, source_file: str) -> Iterator[Post | Reject]:
-        """The items of a JSON array, built one at a time; read again repairing bytes that are not
-        UTF-8 when the parser meets one (the items already given are skipped)."""
+        """The items of a JSON array, built one at a time (see ``jsonstream.stream_records``)."""
         import ijson
 
-        done, repair = 0, False
-        while True:
-            with path.open("rb") as raw:
-                cleaned = CleanJson(raw, repair=repair)
-                try:
-                    items = ijson.items(io.BufferedReader(cleaned, 1 << 16), "item", use_float=True)
-                    for index, record in enumerate(items):
-                        if index >= done:
-                            done += 1
-                            result = self._tally(source_file, self._record(record, source_file, f"item {index}"))
-                            if result is not None:
-                                yield result
-                    break
-                except NestedTooDeeply as error:
-                    raise InputError(f"{path}: {error}") from None
-                except (ijson.JSONError, UnicodeDecodeError) as error:
-                    if not repair and not_utf8(error):
-                        repair = True
-                        continue
-                    if done == 0:
-                        raise InputError(f"{path}: malformed JSON ({one_line(error)})") from None
-                    yield self._tally(source_file, break_reject(raw, path, source_file, error))  # type: ignore[misc]
-                    break
-                finally:
-                    self.stats[source_file]["replaced_characters"] = cleaned.replaced
+        def convert(cleaned, skip: int) -> Iterator[Post | Reject | None]:
+            items = ijson.items(io.BufferedReader(cleaned, 1 << 16), "item", use_float=True)
+            for index, record in enumerate(items):
+                if index >= skip:
+                    yield self._tally(source_file, self._record(record, source_file, f"item {index}"))
+
+        results = stream_records(path, convert, source_file=source_file, stats=self.stats[source_file],
+                                 tally=lambda reject: self._tally(source_file, reject))
+        yield from (result for result in results if result is not None)
 
     def _record(self, record: Any, source_file: str, location: str) -> Post | Reject | str:
         if not isinstance(record, dict):

@@ -15,18 +15,19 @@ from pathlib import Path
 
 from ..core.records import Post, Reject
 from ..errors import InputError
-from .base import ReaderOptions, RecordReader, Shard
+from .base import ReaderOptions, Shard
 from .detect import Head
-from .htmltext import ends_whole, has_class, read_html
+from .htmltext import HtmlPageReader, has_class, read_html
 from .tme_post import convert_post
 
 _MARKS = (b"tgme_widget_message", b"tgme_channel_info", b"tgme_page")
 
 
-class TmeHtmlReader(RecordReader):
+class TmeHtmlReader(HtmlPageReader):
     """Posts from saved t.me/s pages."""
 
     format_name = "tme-html"
+    records = "posts"
 
     def __init__(self, options: ReaderOptions | None = None) -> None:
         super().__init__(options)
@@ -45,21 +46,9 @@ class TmeHtmlReader(RecordReader):
             raise InputError(f"{path}: {what} (no div.tgme_widget_message[data-post])")
         self._usage(source_file)
         self.stats[source_file]["replaced_characters"] = replaced
-        last: Post | None = None
-        for element in posts:
-            result = convert_post(element, options=self.options, source_file=source_file, seen=self._seen)
-            result = self._tally(source_file, result)
-            if result is not None:
-                yield result
-                last = result if isinstance(result, Post) else last
-        if not ends_whole(tail):
-            if last is not None:
-                last.is_truncated = True
-            self.stats[source_file]["truncated"] = True
-            yield self._tally(source_file, Reject(  # type: ignore[misc]
-                source_file, "end of file", "the page breaks off before </html> (a truncated copy): the posts "
-                "before are kept, the last is marked is_truncated", tail[-200:].decode("utf-8", "replace")))
-        self._finish(source_file)
+        results = (convert_post(element, options=self.options, source_file=source_file, seen=self._seen)
+                   for element in posts)
+        yield from self._tallied(source_file, results, tail)
 
 
 def _is_tme(root) -> bool:
