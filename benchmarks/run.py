@@ -22,7 +22,11 @@ planted duplicates), then runs, each in a fresh process whose peak RSS is read f
 Once per run, whatever the sizes, it also measures synth's memory at N and 4N posts (synth_memory.py:
 the peak of Python's allocations must not grow with the corpus), and where small users wait
 (small.py): ``validate`` on the bundled package against GX's floor and ``frictionless validate``,
-side by side, and ``make build`` in a fresh clone.
+side by side, and ``make build`` in a fresh clone; and the HTML readers' speed: a
+synthetic multi-page Telegram Desktop HTML export of HTML_MESSAGES messages and a folder of saved
+t.me/s pages of TME_POSTS posts (html_inputs.py), each converted by ``corpus-tools convert --workers 1``;
+messages/s per core are the messages over the process's CPU time (the machine is shared, so its wall
+time is longer when others run). ``run.py --html-only`` measures just that, into the same results.
 
 Results go to benchmarks/results.json and benchmarks/RESULTS.md, with the targets and whether they
 are met. Nothing here is a unit test: speed and memory are measured, never asserted in the test suite.
@@ -52,8 +56,9 @@ FRICTIONLESS_ROWS = 20_000  # rows frictionless validates; the rest is extrapola
 TARGETS = {
     "build_seconds_1M": 120, "build_peak_rss_mb_1M": 2048, "convert_over_floor": 3.0,
     "validate_speedup_over_frictionless": 50.0, "build_over_floor_1M": 2.0, "bundled_validate_over_gx_floor": 1.3,
-    "fresh_clone_build_seconds": 90,
+    "fresh_clone_build_seconds": 90, "html_messages_per_core_second": 5000,
 }
+HTML_MESSAGES, TME_POSTS = 100_000, 100_000
 
 
 def posts(size: str) -> int:
@@ -72,8 +77,8 @@ def measure(name: str, command: list[str], log: Path) -> dict:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-    result = {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-              "exit_code": os.waitstatus_to_exitcode(status)}
+    result = {"seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+              "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "exit_code": os.waitstatus_to_exitcode(status)}
     print(f"  {name:16} {result['seconds']:8.1f} s  {result['peak_rss_mb']:8.0f} MB  exit {result['exit_code']}",
           flush=True)
     return result
@@ -189,6 +194,27 @@ def synth_memory() -> dict:
     return memory
 
 
+def html_readers(work_root: Path) -> dict:
+    """Messages/s of the two HTML readers on synthetic inputs (see the module doc)."""
+    work = work_root / "html"
+    found = {}
+    for kind, fmt, count in (("desktop", "telegram-html", HTML_MESSAGES), ("tme", "tme-html", TME_POSTS)):
+        folder = work / kind
+        if not folder.exists():
+            subprocess.run([sys.executable, str(HERE / "html_inputs.py"), kind, str(count), str(folder)], check=True)
+        inputs = [str(folder)] if kind == "desktop" else sorted(str(p) for p in folder.glob("*.html"))
+        out = work / f"{kind}-tables"
+        shutil.rmtree(out, ignore_errors=True)
+        step = measure(fmt, [str(BIN / "corpus-tools"), "convert", *inputs, "--out", str(out), "--format", fmt,
+                             "--workers", "1"], work / f"{kind}.log")
+        step.update(messages=count, pages=len(list(folder.glob("*.html"))),
+                    input_bytes=sum(p.stat().st_size for p in folder.glob("*.html")),
+                    messages_per_second=round(count / step["seconds"]),
+                    messages_per_core_second=round(count / step["cpu_seconds"]))
+        found[fmt] = step
+    return found
+
+
 def verdicts(results: dict) -> list[dict]:
     """Each target, the measured value and whether it is met."""
     out = []
@@ -217,6 +243,11 @@ def verdicts(results: dict) -> list[dict]:
         out.append({"size": f"{small:,} -> {large:,}", "target": f"synth peak memory (tracemalloc) under "
                     f"{memory['target_ratio']}x at {large // small}x the posts", "value": f"x{memory['ratio']:.2f}",
                     "met": memory["met"]})
+    target = TARGETS["html_messages_per_core_second"]
+    for fmt, step in results.get("html_readers", {}).items():
+        out.append({"size": f"{step['messages']:,} messages", "target": f"{fmt} converts at least {target:,} "
+                    "messages/s per core", "value": f"{step['messages_per_core_second']:,}",
+                    "met": step["messages_per_core_second"] >= target})
     sizes = sorted(results["sizes"].values(), key=lambda r: r["posts"])
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
@@ -295,6 +326,18 @@ def markdown(results: dict) -> str:
                   "| posts | peak (MB) |", "|---:|---:|"]
         lines += [f"| {n:,} | {b / 1e6:.1f} |" for n, b in zip(memory["posts"], memory["peak_bytes"], strict=True)]
         lines.append("")
+    html = results.get("html_readers")
+    if html:
+        lines += ["## HTML readers", "", "`corpus-tools convert --workers 1` of synthetic inputs (benchmarks/"
+                  "html_inputs.py): a Telegram Desktop HTML export (1000 messages a page) and saved t.me/s pages "
+                  f"(20 posts a page), measured {results.get('html_date', results['date'])}. Per core: messages over "
+                  "the process's CPU time.", "",
+                  "| format | messages | pages | MB | seconds | CPU seconds | messages/s | messages/s per core |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {fmt} | {s['messages']:,} | {s['pages']:,} | {s['input_bytes'] / 1e6:.0f} | {s['seconds']:.1f} | "
+                  f"{s['cpu_seconds']:.1f} | {s['messages_per_second']:,} | {s['messages_per_core_second']:,} |"
+                  for fmt, s in html.items()]
+        lines.append("")
     lines += ["## Targets", "", "| size | target | measured | met |", "|---|---|---|---|"]
     lines += [f"| {v['size']} | {v['target']} | {v['value']} | {'yes' if v['met'] else '**no**'} |"
               for v in results["targets"]]
@@ -306,14 +349,21 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", default=["100k", "1M"])
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("BENCH_WORK", "/tmp/corpus-tools-bench")))
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--html-only", action="store_true", help="measure the HTML readers alone, into the "
+                        "results already in --out")
     args = parser.parse_args()
-    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": platform.machine(),
-               "cpus": os.cpu_count(), "python": platform.python_version(), "sizes": {}}
-    for size in args.sizes:
-        results["sizes"][size] = run_size(size, args.work)
-    results["synth_memory"] = synth_memory()
-    results["validate_bundled"] = small.validate_against_floors()
-    results["fresh_clone"] = small.fresh_clone_build()
+    if args.html_only:
+        results = json.loads((args.out / "results.json").read_text())
+        results["html_date"] = datetime.now(UTC).strftime("%Y-%m-%d")
+    else:
+        results = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": platform.machine(),
+                   "cpus": os.cpu_count(), "python": platform.python_version(), "sizes": {}}
+        for size in args.sizes:
+            results["sizes"][size] = run_size(size, args.work)
+        results["synth_memory"] = synth_memory()
+        results["validate_bundled"] = small.validate_against_floors()
+        results["fresh_clone"] = small.fresh_clone_build()
+    results["html_readers"] = html_readers(args.work)
     results["targets"] = verdicts(results)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "RESULTS.md").write_text(markdown(results))

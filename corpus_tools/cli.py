@@ -124,11 +124,13 @@ def _column_overrides(pairs: list[str]) -> dict[str, str]:
 
 @app.command()
 def convert(
-    inputs: Annotated[list[Path], typer.Argument(help="Input files, converted together into one table set.",
+    inputs: Annotated[list[Path], typer.Argument(help="Input files (or export folders), converted together into "
+                                                      "one table set.",
                                                  show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write TABLE.parquet and manifest.json to.")],
     format: Annotated[str, typer.Option("--format", "-f", help="Input format: auto (detect), telegram-json, "
-                                        "telethon-jsonl, csv or telegram-text.")] = "auto",
+                                        "telegram-html, tme-html, telethon-jsonl, csv, telegram-tracker or "
+                                        "telegram-text.")] = "auto",
     channel: Annotated[str | None, typer.Option(help="Channel name for sources that don't carry it "
                                                      "(telegram-text dumps), e.g. MFARussia.")] = None,
     period: Annotated[str | None, typer.Option(help="Collection period START/END (ISO dates); dates the "

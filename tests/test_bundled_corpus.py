@@ -268,7 +268,7 @@ def test_the_published_validation_is_what_a_fresh_validate_says(tmp_path, monkey
     for name, mine in (("validation.json", "v.json"), ("validation.junit.xml", "v.xml"), ("validation.html", "v.html")):
         assert (tmp_path / mine).read_bytes() == (ROOT / "reports" / name).read_bytes(), name
     published = DESCRIPTOR["validation"]
-    assert published["checks"] == len(fresh.results) == 98 and published["skipped"] == [] and published["passed"]
+    assert published["checks"] == len(fresh.results) == 117 and published["skipped"] == [] and published["passed"]
     assert sum(r.spec.id.endswith(".file.hash") and r.status == "passed" for r in fresh.results) == len(TABLES)
     assert "\n".join(validation_lines(published)) in (ROOT / "data" / "README.md").read_text(encoding="utf-8")
 

@@ -19,7 +19,8 @@ def test_convert_prints_the_accounting(tmp_path, write):
     assert result.exit_code == 0, result.output
     assert "dump.txt (telegram-text): 3 posts, 1 rejects" in result.output
     assert "15 lines: post_text 6, merged_duplicate 3, interface_string 2, forward_header 1, reply_quote 2" in result.output
-    assert "tables: posts 3, countries 2, hashtags 1, links 1, mentions 1, post_sources 3, reactions 0, rejects 1" in result.output
+    assert ("tables: posts 3, countries 2, hashtags 1, links 1, mentions 1, poll_options 0, polls 0, post_sources 3, "
+            "reactions 0, rejects 1") in result.output
 
 
 @pytest.mark.parametrize(
@@ -119,7 +120,7 @@ def test_package_verify_and_diff(project):
     assert "compared with 1.0.0: the change needs a patch version" in result.output
     assert "archive: " in result.output and (project / "dist" / "test-dataset-1.0.1.zip").is_file()
     result = invoke("verify", project / "datapackage.json")
-    assert result.exit_code == 0 and result.output.startswith("verified test-dataset 1.0.1: 16 resources")
+    assert result.exit_code == 0 and result.output.startswith("verified test-dataset 1.0.1: 20 resources")
     result = invoke("diff", old, project, "--limit", "0")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Compared with 1.0.0: the change needs a **patch** version.")

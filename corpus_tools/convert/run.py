@@ -27,7 +27,7 @@ from ..core.publish import FolderLock, Publication, recover
 from ..core.records import Record, counted
 from ..core.schema import load_schemas
 from ..errors import option_error
-from ..readers import detect_format, reader_for
+from ..readers import detect_format, expand_inputs, reader_for
 from ..readers.base import ReaderOptions
 from ..readers.textfile import check_file
 from ..readers.timestamps import parse_zone
@@ -113,8 +113,11 @@ def source_names(paths: Sequence[Path]) -> list[str]:
 
 
 def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator[Record]:
+    # One reader per format for the whole run, so what one input says about another is kept: the pages
+    # of one HTML export, forum topics created in an earlier file, a post in two saved pages.
+    readers: dict[str, Any] = {}
     for summary in summaries:
-        reader = reader_for(summary.format, options)
+        reader = readers.setdefault(summary.format, reader_for(summary.format, options))
         tally: Counter = Counter()
         yield from counted(reader.read(summary.path, summary.source_file), tally)
         summary.posts, summary.rejects = tally["posts"], tally["rejects"]
@@ -178,8 +181,11 @@ def _summaries(inputs: Sequence[Path], collected: list[datetime | None], format:
                options: ReaderOptions) -> tuple[list[InputSummary], list[str]]:
     """One summary per distinct input; an input listed twice, or the same file under two names, is
     read once, and said so."""
+    when_of = {page: when for path, when in zip(inputs, collected) for page in expand_inputs([path])}
+    inputs = expand_inputs(list(inputs))  # an export folder stands for its pages, in page order
     summaries, notes, seen = [], [], {}
-    for path, name, when in zip(inputs, source_names(inputs), collected):
+    for path, name in zip(inputs, source_names(inputs)):
+        when = when_of[path]
         size = check_file(path)
         digest = sha256_file(path)
         if digest in seen:

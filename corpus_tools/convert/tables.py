@@ -32,12 +32,25 @@ def side_rows(post: Post) -> Iterator[tuple[str, Row]]:
     for offset, code in post.countries or []:
         yield "countries", {"post_id": post.post_id, "offset": offset, "country_code": code,
                             "country_name": country_name(code)}
-    for reaction, count in post.reactions:
-        yield "reactions", {"post_id": post.post_id, "reaction": reaction, "count": count}
+    for reaction, count, *rounded in post.reactions:
+        yield "reactions", {"post_id": post.post_id, "reaction": reaction, "count": count,
+                            "count_approximate": bool(rounded and rounded[0])}
     for link in post.links or []:
         if link.offset is not None:
             label = link.label if link.label != link.url else None
             yield "links", {"post_id": post.post_id, "offset": link.offset, "url": link.url, "label": label}
+
+
+def poll_rows(post: Post) -> Iterator[tuple[str, Row]]:
+    """(table, row) for a poll post: its row in polls and one per option in poll_options."""
+    poll = post.poll
+    if poll is None:
+        return
+    yield "polls", {"post_id": post.post_id, "question": poll.question, "closed": poll.closed,
+                    "total_voters": poll.total_voters, "total_voters_approximate": poll.total_voters_approximate}
+    for position, option in enumerate(poll.options):
+        yield "poll_options", {"post_id": post.post_id, "position": position, "text": option.text,
+                               "votes": option.votes, "percent": option.percent}
 
 
 def reject_row(reject: Reject) -> Row:
@@ -50,6 +63,7 @@ def table_rows(record: Record) -> Iterator[tuple[str, Row]]:
     if isinstance(record, Post):
         yield "posts", vars(record)  # the writer takes the declared columns
         yield from side_rows(record)
+        yield from poll_rows(record)
     else:
         yield "rejects", reject_row(record)
 

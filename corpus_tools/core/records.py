@@ -34,6 +34,26 @@ class Mention:
     user_id: str | None = None
 
 
+@dataclass
+class PollOption:
+    """One option of a poll: its text (None when the source gives only results), votes and percent."""
+
+    text: str | None
+    votes: int | None = None
+    percent: int | None = None
+
+
+@dataclass
+class Poll:
+    """A poll: its question, whether it was closed, the total of voters and its options in order."""
+
+    question: str
+    options: list[PollOption] = field(default_factory=list)
+    closed: bool | None = None
+    total_voters: int | None = None
+    total_voters_approximate: bool = False
+
+
 @dataclass(kw_only=True)
 class Post:
     """One post as it moves through the pipeline. Its fields are the columns of
@@ -51,6 +71,8 @@ class Post:
     published_local: str | None = None
     edited_at: datetime | None = None
     last_seen_at: datetime | None = None  # filled by convert's merge, from the inputs' collection times
+    edited_local: str | None = None
+    is_edited: bool | None = None
     author: str | None = None
     author_id: str | None = None
     forwarded_from: str | None = None
@@ -60,9 +82,12 @@ class Post:
     reply_to_message_id: str | None = None
     reply_to_chat_id: str | None = None
     reply_to_post_id: str | None = None
+    topic_id: str | None = None
+    topic_title: str | None = None
     has_media: bool = False
     media_type: str | None = None
     views: int | None = None
+    views_approximate: bool = False
     forwards: int | None = None
     is_truncated: bool = False
     source_file: str
@@ -74,7 +99,12 @@ class Post:
     mentions: list[Mention] | None = None
     countries: list[tuple[int, str]] | None = None
     links: list[Link] | None = None
-    reactions: list[tuple[str, int]] = field(default_factory=list)  # (reaction, count)
+    # (reaction, count), or (reaction, count, True) for a count the source rounded ('2.49K')
+    reactions: list[tuple[str, int] | tuple[str, int, bool]] = field(default_factory=list)
+    poll: Poll | None = None  # the polls and poll_options tables
+    # The author is a person the source names but gives no id of (a group member in an HTML export):
+    # the privacy step pseudonymises the name itself, since there is no id to key on.
+    author_unidentified: bool = False
 
 
 @dataclass

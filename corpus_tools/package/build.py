@@ -141,7 +141,8 @@ def _check_card(config: DatasetConfig) -> None:
     """Refuse to replace a README.md that is not a data card written by corpus-tools (a project's own
     front page): the card then needs a place of its own, ``[output] card``."""
     card = config.publishing.card
-    if card.is_file() and GENERATED not in card.read_text(encoding="utf-8", errors="replace")[:4096]:
+    # The whole file is searched: the Hub's front matter before the card grows with the tables.
+    if card.is_file() and GENERATED not in card.read_text(encoding="utf-8", errors="replace"):
         raise UsageError(f"{card}: exists and is not a data card written by corpus-tools; set [output] card in "
                          f"{config.path} to another path (such as \"data/README.md\") or move the file")
 

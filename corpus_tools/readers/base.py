@@ -78,6 +78,7 @@ class Reader:
 SERVICE = "service"
 EXCLUDED = "excluded"  # a record left out on purpose: a personal chat of a full-account export
 RECORD_KINDS = ("post", SERVICE, "rejected", EXCLUDED)
+REPEATED = "repeated"  # a record the input holds again (a post in two overlapping saved pages)
 
 
 class BadRecord(ValueError):
@@ -88,8 +89,8 @@ class RecordReader(Reader):
     """A reader of record-shaped sources (JSON messages, JSON lines, CSV rows).
 
     Subclasses yield ``(record_result, ...)`` through ``_tally``, which counts every record as a post,
-    a service message (not a post: channel created, message pinned) or a reject, so the manifest
-    accounts for every record.
+    a service message (not a post: channel created, message pinned), a repeat of a record given
+    before, or a reject, so the manifest accounts for every record.
     """
 
     def _usage(self, source_file: str) -> Counter:
@@ -97,14 +98,15 @@ class RecordReader(Reader):
         return entry["record_usage"]
 
     def _tally(self, source_file: str, result: Post | Reject | str) -> Post | Reject | None:
-        """Count one record's outcome; return it unless it is a service message."""
+        """Count one record's outcome; return it unless it is a service message or a repeat."""
         usage = self._usage(source_file)
         kind = "post" if isinstance(result, Post) else "rejected" if isinstance(result, Reject) else result
         usage[kind] += 1
         self.stats[source_file]["records"] += 1
-        return None if isinstance(result, str) else result
+        return result if isinstance(result, (Post, Reject)) else None
 
     def _finish(self, source_file: str) -> None:
         usage = self._usage(source_file)
-        self.stats[source_file]["record_usage"] = {k: usage.get(k, 0) for k in RECORD_KINDS}
+        kinds = RECORD_KINDS + ((REPEATED,) if usage.get(REPEATED) else ())
+        self.stats[source_file]["record_usage"] = {k: usage.get(k, 0) for k in kinds}
         self.stats[source_file].setdefault("replaced_characters", 0)  # not UTF-8, replaced by U+FFFD

@@ -22,11 +22,11 @@ from .base import BadRecord, ReaderOptions, RecordReader, Shard
 from .detect import Head
 from .mapping import media_type, message_number, set_reply
 from .textfile import MAX_REPLACED_SHARE, check_file, replace_surrogates
-from .timestamps import BadTimestamp, from_instant, set_published
+from .timestamps import BadTimestamp, from_instant, set_edited, set_published
 
 # field -> column in 4CAT's Telegram CSV. An empty column name means "not in this export".
 FOURCAT_COLUMNS = {
-    "message_id": "id", "channel": "chat", "text": "body", "published_at": "unix_timestamp",
+    "message_id": "id", "channel": "chat", "channel_id": "", "text": "body", "published_at": "unix_timestamp",
     "published_local": "timestamp", "edited_at": "unix_timestamp_edited", "author": "author_name",
     "author_id": "author", "forwarded_from": "author_forwarded_from_name",
     "forwarded_from_id": "author_forwarded_from_id", "reply_to_message_id": "reply_to", "views": "views",
@@ -35,29 +35,31 @@ FOURCAT_COLUMNS = {
 REQUIRED_FIELDS = ("message_id", "text")
 
 
-def column_mapping(overrides: dict[str, str]) -> dict[str, str]:
-    """The 4CAT mapping with the user's overrides; an unknown field is a UsageError."""
-    unknown = sorted(set(overrides) - set(FOURCAT_COLUMNS))
+def column_mapping(overrides: dict[str, str], preset: dict[str, str] = FOURCAT_COLUMNS) -> dict[str, str]:
+    """A preset mapping (4CAT's by default) with the user's overrides; an unknown field is a UsageError."""
+    unknown = sorted(set(overrides) - set(preset))
     if unknown:
-        raise UsageError(f"{{columns}}: unknown field {unknown[0]!r}; fields are {', '.join(FOURCAT_COLUMNS)}",
+        raise UsageError(f"{{columns}}: unknown field {unknown[0]!r}; fields are {', '.join(preset)}",
                          options=["columns"])
-    return {**FOURCAT_COLUMNS, **overrides}
+    return {**preset, **overrides}
 
 
 class CsvReader(RecordReader):
     """Posts from a scraper's CSV export."""
 
     format_name = "csv"
+    preset: dict[str, str] = FOURCAT_COLUMNS  # the column mapping before the user's overrides
 
     @classmethod
     def recognises(cls, head: Head, options: ReaderOptions) -> bool:
         """A header row naming the mapping's id and text columns."""
-        header, mapping = head.csv_header(), column_mapping(options.columns)
+        header, mapping = head.csv_header(), column_mapping(options.columns, cls.preset)
         return len(header) > 1 and all(mapping[field] in header for field in REQUIRED_FIELDS)
 
     def __init__(self, options: ReaderOptions | None = None) -> None:
         super().__init__(options)
-        self.columns = column_mapping(self.options.columns)
+        self.columns = column_mapping(self.options.columns, self.preset)
+        self.header: set[str] = set()
 
     def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
         check_file(path)
@@ -70,6 +72,7 @@ class CsvReader(RecordReader):
             try:
                 header = next(rows)
                 self._check_header(path, header)
+                self.header = set(header)
                 for row in rows:
                     row, count = _replaced(row)
                     replaced, rows_replaced = replaced + count, rows_replaced + (count > 0)
@@ -109,8 +112,8 @@ class CsvReader(RecordReader):
         channel = self.channel or get("channel") or "unknown"
         message_id = message_number((get("message_id") or "").removeprefix(f"{get('channel')}-"))  # 4CAT: CHAT-ID
         media = media_type(get("media_type"))
-        post = Post(channel=channel, message_id=message_id, text=values.get(self.columns["text"], ""),
-                    source_file=source_file, author=get("author"), author_id=get("author_id"),
+        post = Post(channel=channel, channel_id=_channel_id(get("channel_id")), message_id=message_id,
+                    text=values.get(self.columns["text"], ""), source_file=source_file, author=get("author"), author_id=get("author_id"),
                     forwarded_from=get("forwarded_from") or get("forwarded_from_id"),
                     forwarded_from_id=get("forwarded_from_id"),
                     views=_number(get("views"), "views"), forwards=_number(get("forwards"), "forwards"),
@@ -123,8 +126,14 @@ class CsvReader(RecordReader):
         instant = get("published_at")
         set_published(post, instant=None if instant is None else from_instant(instant), local=get("published_local"),
                       zone=self.options.tz)
-        if get("edited_at") is not None:
-            post.edited_at = from_instant(get("edited_at"))
+        if self.columns["edited_at"] in self.header:  # a column that says when a post was edited, if it was
+            edited = get("edited_at")
+            set_edited(post, instant=None if edited is None else from_instant(edited), local=None, zone=None)
+
+
+def _channel_id(value: str | None) -> str | None:
+    """A channel id column's value as the tables write ids ('1746611944.0' -> '1746611944')."""
+    return None if value is None else message_number(value)
 
 
 def _replaced(row: list[str]) -> tuple[list[str], int]:

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import InputError
-from .textfile import binary_kind, check_file, read_head
+from .textfile import CleanJson, binary_kind, check_file, read_head
 
 _BLANK = b"\xef\xbb\xbf \t\r\n"  # a UTF-8 byte order mark and white space, before the content starts
 
@@ -58,6 +58,16 @@ class Head:
         try:
             return json.loads(self.first_line)
         except (ValueError, RecursionError):  # a line cut off by the head, or nested absurdly deep
+            return None
+
+    def first_array_item(self) -> object:
+        """The first item of a JSON array, when the head holds it whole; else None (also for JSON
+        nested absurdly deep, which ``CleanJson`` refuses before the parser sees it)."""
+        import ijson
+
+        try:
+            return next(ijson.items(io.BufferedReader(CleanJson(io.BytesIO(self.data))), "item"), None)
+        except (ijson.JSONError, ValueError, RecursionError):
             return None
 
     def csv_header(self) -> list[str]:

@@ -34,7 +34,28 @@ _MEDIA_NAMES: dict[str, str | None] = {
     # 4CAT attachment types
     "geo": "location", "geo_live": "location", "venue": "location", "game": "unknown", "invoice": "unknown",
     "url": None,
+    # Telegram Desktop HTML export: the class of a message's media block (generic blocks are told apart
+    # by their title first, see telegram_html)
+    "photo_wrap": "photo", "video_file_wrap": "video", "animated_wrap": "animation", "sticker_wrap": "sticker",
+    "media_poll": "poll", "media_photo": "photo", "media_video": "video", "media_voice_message": "voice",
+    "media_audio_file": "audio", "media_file": "document", "media_contact": "contact", "media_location": "location",
+    "media_live_location": "location", "media_venue": "location", "media_game": "unknown", "media_invoice": "unknown",
+    "media_giveaway": "unknown",
+    # Telegram Desktop HTML export: the titles of generic media blocks
+    "Photo": "photo", "Sticker": "sticker", "Animation": "animation", "Video file": "video", "Video message": "video",
+    "Voice message": "voice", "Audio file": "audio", "File": "document", "Location": "location",
+    "Live location": "location", "Self-destructing photo": "photo", "Self-destructing video": "video",
+    # Telegram's web preview (t.me/s): the class of a post's media element
+    "tgme_widget_message_photo_wrap": "photo", "tgme_widget_message_video_player": "video",
+    "tgme_widget_message_roundvideo_player": "video", "tgme_widget_message_voice_player": "voice",
+    "tgme_widget_message_document_wrap": "document", "tgme_widget_message_sticker_wrap": "sticker",
+    "tgme_widget_message_location_wrap": "location", "tgme_widget_message_venue_wrap": "location",
+    "tgme_widget_message_poll": "poll", "tgme_widget_message_contact_wrap": "contact",
+    "tgme_widget_message_link_preview": None,
 }
+# A document's MIME type -> its kind, for sources that give only the type (telegram-tracker CSVs).
+_DOCUMENT_TYPES = {"application/x-tgsticker": "sticker", "image/webp": "sticker", "audio/ogg": "voice",
+                   "video/webm": "sticker", "image/gif": "animation"}
 # Reactions: each source's name for the three kinds Telegram has.
 _REACTION_KINDS = {"emoji": "emoji", "ReactionEmoji": "emoji", "custom_emoji": "custom",
                    "ReactionCustomEmoji": "custom", "paid": "paid", "ReactionPaid": "paid"}
@@ -55,6 +76,41 @@ def media_type(name: Any) -> str | None:
     if name in _MEDIA_NAMES:
         return _MEDIA_NAMES[name]
     return name if name in media_types() else "unknown"
+
+
+def document_media(mime_type: Any) -> str:
+    """The kind of a document from its MIME type: sticker, animation, voice, video, audio or document.
+
+    >>> document_media("video/mp4"), document_media("audio/ogg"), document_media("application/pdf")
+    ('video', 'voice', 'document')
+    """
+    mime = str(mime_type or "").lower()
+    if mime in _DOCUMENT_TYPES:
+        return _DOCUMENT_TYPES[mime]
+    return next((kind for prefix, kind in (("video/", "video"), ("audio/", "audio")) if mime.startswith(prefix)),
+                "document")
+
+
+_SUFFIXES = {"K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
+
+
+def shown_count(text: Any) -> tuple[int, bool] | None:
+    """A count as a page shows it, and whether it is rounded: '37.2K' is about 37200, '8.67M' about
+    8670000, '512' exactly 512; None for what is not a count.
+
+    >>> shown_count("37.2K"), shown_count(" 512 "), shown_count("1,234"), shown_count("n/a")
+    ((37200, True), (512, False), (1234, False), None)
+    """
+    value = str(text or "").strip().replace(",", "").replace("\u00a0", "")
+    suffix = value[-1:].upper()
+    number = value[:-1] if suffix in _SUFFIXES else value
+    try:
+        amount = float(number) if suffix in _SUFFIXES else int(number)
+    except ValueError:
+        return None
+    if amount < 0:
+        return None
+    return (round(amount * _SUFFIXES[suffix]), True) if suffix in _SUFFIXES else (int(amount), False)
 
 
 def reaction(kind: Any, *, count: Any, emoji: Any = None, document_id: Any = None) -> tuple[str, int] | None:

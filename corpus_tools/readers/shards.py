@@ -74,6 +74,11 @@ def _find(path: Path, needle: bytes, start: int) -> int:
     return -1
 
 
+def contains(path: Path, needle: bytes) -> bool:
+    """Does the file hold ``needle`` anywhere (a scan at the speed of reading it)?"""
+    return _find(path, needle, 0) >= 0
+
+
 def line_shards(path: Path, count: int) -> list[Shard]:
     """Cut a file of lines into ``count`` parts of about equal size, each starting a line."""
     size = path.stat().st_size

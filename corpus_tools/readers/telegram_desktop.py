@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.records import Post, Reject
+from ..core.records import Poll, PollOption, Post, Reject
 from .base import SERVICE, BadRecord, ReaderOptions
 from .mapping import count_or_none, media_type, message_number, reaction, set_reply, strip_peer, text_or_none
 from .spans import Span, attach, nfc_with_spans
-from .timestamps import BadTimestamp, from_local, from_unix, set_published
+from .timestamps import BadTimestamp, from_unix, set_edited, set_published
+from .topics import Topics
 
 # Keys whose presence means media (of the kind ``mapping.media_type`` names), checked in order.
 _MEDIA_KEYS = ("photo", "poll", "location_information", "place_name", "contact_information", "file")
@@ -39,15 +40,20 @@ class Chat:
 
 
 def convert_message(message: Any, *, chat: Chat, options: ReaderOptions, source_file: str,
-                    index: int) -> Post | Reject | str:
+                    index: int, topics: Topics | None = None) -> Post | Reject | str:
     """The Post for one export message (the ``index``-th of its chat's array), SERVICE for a service
-    message, or a Reject saying why not."""
+    message, or a Reject saying why not. ``topics`` follows a forum's topics across messages."""
+    topics = topics if topics is not None else Topics()
     try:
         if not isinstance(message, dict):
             raise BadRecord(f"message is a JSON {type(message).__name__}, not an object")
         if message.get("type") == "service":
+            if message.get("action") == "topic_created" and message.get("id") is not None:
+                topics.created(chat.id, message_number(message["id"]), text_or_none(message.get("title")))
             return SERVICE
-        return _post(message, chat=chat, options=options, source_file=source_file)
+        post = _post(message, chat=chat, options=options, source_file=source_file)
+        topics.place(post)
+        return post
     except (BadRecord, BadTimestamp) as problem:
         return Reject(source_file, location(message, chat, index), str(problem), _raw(message))
 
@@ -81,8 +87,33 @@ def _post(message: dict[str, Any], *, chat: Chat, options: ReaderOptions, source
     set_reply(post, message.get("reply_to_message_id"), strip_peer(message.get("reply_to_peer_id")))
     post.media_type = message_media(message)
     post.has_media = post.media_type is not None
+    post.poll = export_poll(message.get("poll"))
     attach(post, spans)
     return post
+
+
+def export_poll(value: Any) -> Poll | None:
+    """A ``poll`` object ``{question, closed, total_voters, answers: [{text, voters}]}`` as a Poll.
+
+    >>> export_poll({"question": "Q?", "total_voters": 3, "answers": [{"text": "a", "voters": 3}]}).options
+    [PollOption(text='a', votes=3, percent=None)]
+    """
+    if not isinstance(value, dict):
+        return None
+    options = [PollOption(_plain(answer.get("text")), votes=count_or_none(answer.get("voters")))
+               for answer in value.get("answers") or [] if isinstance(answer, dict)]
+    closed = value.get("closed")
+    return Poll(_plain(value.get("question")) or "", options, closed=closed if isinstance(closed, bool) else None,
+                total_voters=count_or_none(value.get("total_voters")))
+
+
+def _plain(value: Any) -> str | None:
+    """A poll text: a string, or (newer exports) a text with entities, as its plain text."""
+    if isinstance(value, (str, list)):
+        return joined_text(value)[0]
+    if isinstance(value, dict) and isinstance(value.get("text"), (str, list)):
+        return joined_text(value["text"])[0]
+    return text_or_none(value)
 
 
 def joined_text(value: Any) -> tuple[str, list[Span]]:
@@ -118,10 +149,9 @@ def _set_dates(post: Post, message: dict[str, Any], options: ReaderOptions) -> N
     if instant is None and local is None and message.get("type") != "unsupported":
         raise BadRecord("no date")
     set_published(post, instant=None if instant is None else from_unix(instant), local=local, zone=options.tz)
-    if message.get("edited_unixtime") is not None:
-        post.edited_at = from_unix(message["edited_unixtime"])
-    elif message.get("edited") is not None and options.tz is not None:
-        post.edited_at = from_local(message["edited"], options.tz)
+    edited = message.get("edited_unixtime")
+    set_edited(post, instant=None if edited is None else from_unix(edited), local=message.get("edited"),
+               zone=options.tz)
 
 
 def message_media(message: dict[str, Any]) -> str | None:

@@ -21,12 +21,13 @@ from ..core.records import Post, Reject
 from ..errors import InputError
 from .base import EXCLUDED, ReaderOptions, RecordReader, Shard
 from .detect import Head, content_kind
-from .shards import ByteRange, message_shards
+from .jsonstream import stream_records
+from .shards import ByteRange, contains, message_shards
 from .telegram_desktop import Chat, convert_message
 from .textfile import CleanJson, NestedTooDeeply, check_file, read_head
+from .topics import Topics
 
 _CHAT_LISTS = ("chats.list.item", "left_chats.list.item")
-_SNIPPET_BYTES = 200
 
 
 class TelegramJsonReader(RecordReader):
@@ -34,13 +35,15 @@ class TelegramJsonReader(RecordReader):
 
     format_name = "telegram-json"
 
+    def __init__(self, options: ReaderOptions | None = None) -> None:
+        super().__init__(options)
+        self.topics = Topics()
+
     @classmethod
     def recognises(cls, head: Head, options: ReaderOptions) -> bool:
         return head.kind == "json-object"
 
     def read(self, path: Path, source_file: str, shard: Shard | None = None) -> Iterator[Post | Reject]:
-        import ijson
-
         check_file(path)
         if content_kind(read_head(path, 4096)) != "json-object":
             raise InputError(f"{path}: not a JSON object, so not a Telegram Desktop export")
@@ -49,30 +52,12 @@ class TelegramJsonReader(RecordReader):
         if shard is None:  # (a part is of a single-chat export: a full account is never cut)
             full = _full_account(path)
         self.stats[source_file]["export"] = "full-account" if full else "single-chat"
-        done, repair = 0, False
-        while True:  # twice at most: a byte that is not UTF-8 restarts the read with repair on
-            with path.open("rb") as raw:
-                cleaned = CleanJson(raw if shard is None else ByteRange(path, shard.start, shard.end, prefix=b"[",
-                                                                         suffix=b"]"), repair=repair)
-                try:
-                    for result in self._convert(cleaned, path, source_file, shard, skip=done):
-                        done += 1
-                        if result is not None:
-                            yield result
-                    break
-                except NestedTooDeeply as error:
-                    raise InputError(f"{path}: {error}") from None
-                except (ijson.JSONError, UnicodeDecodeError) as error:
-                    if not repair and _not_utf8(error):
-                        repair = True
-                        continue
-                    if done == 0 and shard is None:
-                        raise InputError(f"{path}: malformed JSON ({_one_line(error)})") from None
-                    self.stats[source_file]["broken"] = True  # a parallel read is redone in one pass
-                    yield self._tally(source_file, _break_reject(raw, path, source_file, error))  # type: ignore[misc]
-                    break
-                finally:
-                    self.stats[source_file]["replaced_characters"] = cleaned.replaced
+        part = None if shard is None else (lambda: ByteRange(path, shard.start, shard.end, prefix=b"[", suffix=b"]"))
+        results = stream_records(path, lambda cleaned, skip: self._convert(cleaned, path, source_file, shard, skip=skip),
+                                 source_file=source_file, stats=self.stats[source_file],
+                                 tally=lambda reject: self._tally(source_file, reject), part=part,
+                                 whole=shard is None)
+        yield from (result for result in results if result is not None)
         self._finish(source_file)
 
     def _convert(self, cleaned: CleanJson, path: Path, source_file: str, shard: Shard | None, *,
@@ -89,7 +74,8 @@ class TelegramJsonReader(RecordReader):
                 yield self._tally(source_file, EXCLUDED)  # a personal chat of a full-account export
                 continue
             yield self._tally(source_file, convert_message(
-                message, chat=chat, options=self.options, source_file=source_file, index=index))
+                message, chat=chat, options=self.options, source_file=source_file, index=index,
+                topics=self.topics))
 
     def _listed(self, chat: Chat) -> bool:
         """Is a personal chat one the user asked for (``include_chats``: by name or id)?"""
@@ -97,7 +83,11 @@ class TelegramJsonReader(RecordReader):
         return chat.name in wanted or chat.id.removeprefix("user") in wanted
 
     def shards(self, path: Path, count: int) -> list[Shard] | None:
-        """An indented single-chat export cut between messages (see ``shards``); not a full account."""
+        """An indented single-chat export cut between messages (see ``shards``); not a full account,
+        and not a forum's export (a message's topic is known from the topic's creation message, which
+        another part may hold)."""
+        if contains(path, b'"topic_created"'):
+            return None
         return message_shards(path, count)
 
 
@@ -182,14 +172,6 @@ def _chat(fields: dict[str, Any], *, single: bool = True) -> Chat:
     return Chat(name=str(name), id=chat_id, type=fields.get("type"), single=single)
 
 
-def _break_reject(handle: BinaryIO, path: Path, source_file: str, error: Exception) -> Reject:
-    position = handle.tell()
-    handle.seek(max(0, position - _SNIPPET_BYTES))
-    snippet = handle.read(_SNIPPET_BYTES).decode("utf-8", "replace")
-    return Reject(source_file, f"byte {position}", f"malformed JSON, the rest of the file is unreadable "
-                  f"({_one_line(error)})", snippet)
-
-
 def _full_account(path: Path) -> bool:
     """Is ``path`` a full-account export? (Broken JSON is for the read itself to report: False.)"""
     import ijson
@@ -199,12 +181,3 @@ def _full_account(path: Path) -> bool:
             return _shape(io.BufferedReader(CleanJson(head, repair=True)), path) is None
     except (ijson.JSONError, UnicodeDecodeError, NestedTooDeeply, InputError):
         return False
-
-
-def _not_utf8(error: Exception) -> bool:
-    """Did the parser stop at bytes that are not UTF-8 (which a repairing read replaces)?"""
-    return isinstance(error, UnicodeDecodeError) or "invalid bytes in UTF8" in str(error)
-
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())[:200]

@@ -46,6 +46,9 @@ def read_head(path: Path, n: int = 65536) -> bytes:
         return handle.read(n)
 
 
+_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def binary_kind(head: bytes) -> str | None:
     """Name the binary format of a file from its first bytes, or None when it looks like text."""
     for magic, name in _MAGIC.items():
@@ -53,7 +56,7 @@ def binary_kind(head: bytes) -> str | None:
             return name
     if b"\x00" in head:
         return "a binary file"
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(head) - len(head.translate(None, _CONTROLS))  # counted in C, not byte by byte
     if head and controls / len(head) > 0.05:
         return "a binary file"
     return None

@@ -113,3 +113,25 @@ def set_published(post: Post, *, instant: datetime | None, local: object | None,
         post.published_at, post.date_source = from_local(local, zone), "platform_local"
     if post.published_at is not None:
         post.date_precision = "second"
+
+
+def set_edited(post: Post, *, instant: datetime | None, local: object | None, zone: ZoneInfo | None,
+               marked: bool | None = None) -> None:
+    """Record a post's last edit the way ``set_published`` records its publication: the local time kept
+    as given in ``edited_local``, the instant (or the local time converted with ``zone``) in
+    ``edited_at``. ``is_edited`` is true when either is known or the source ``marked`` the post as
+    edited, else false: only readers of sources that would show an edit call this (a source that
+    cannot tell leaves ``is_edited`` None).
+
+    >>> post = Post(channel="c", text="", source_file="f")
+    >>> set_edited(post, instant=None, local="2022-03-01T10:00:00", zone=ZoneInfo("Europe/Moscow"))
+    >>> post.edited_local, post.edited_at.isoformat(), post.is_edited
+    ('2022-03-01T10:00:00', '2022-03-01T07:00:00+00:00', True)
+    """
+    if local is not None:
+        post.edited_local = check_local(local)
+    if instant is not None:
+        post.edited_at = instant
+    elif local is not None and zone is not None:
+        post.edited_at = from_local(local, zone)
+    post.is_edited = bool(marked or instant is not None or local is not None)

@@ -23,8 +23,8 @@ def test_tables_and_manifest(tmp_path, write):
     result = run(tmp_path, write, period=Period.parse("2025-04-03/2025-04-05"))
     out = tmp_path / "out"
     # the reply quote is not post text: its flags and hashtag are not counted again
-    assert result.tables == {"posts": 3, "countries": 2, "hashtags": 1, "links": 1, "mentions": 1, "post_sources": 3, "reactions": 0,
-                             "rejects": 1}
+    assert result.tables == {"posts": 3, "countries": 2, "hashtags": 1, "links": 1, "mentions": 1, "poll_options": 0,
+                             "polls": 0, "post_sources": 3, "reactions": 0, "rejects": 1}
     assert sorted(p.name for p in out.iterdir()) == sorted(result.files)
     posts = pd.read_parquet(out / "posts.parquet")
     assert list(posts.columns) == load_schemas()["posts"].field_names

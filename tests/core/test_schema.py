@@ -10,8 +10,8 @@ from corpus_tools.errors import UsageError
 
 def test_every_table_is_declared_and_posts_come_first():
     schemas = load_schemas()
-    assert list(schemas) == ["posts", "countries", "hashtags", "links", "mentions", "post_sources", "reactions",
-                             "rejects"]
+    assert list(schemas) == ["posts", "countries", "hashtags", "links", "mentions", "poll_options", "polls",
+                             "post_sources", "reactions", "rejects"]
 
 
 def test_arrow_schema_is_derived_from_the_declaration():
@@ -22,7 +22,8 @@ def test_arrow_schema_is_derived_from_the_declaration():
     assert posts.arrow.field("post_id").type == pa.string() and not posts.arrow.field("post_id").nullable
     assert posts.arrow.field("source_line_start").type == pa.int64()
     assert posts.arrow.field("has_media").type == pa.bool_()
-    assert posts.required == ["post_id", "channel", "text", "has_media", "is_truncated", "source_file"]
+    assert posts.required == ["post_id", "channel", "text", "has_media", "views_approximate", "is_truncated",
+                              "source_file"]
 
 
 def test_every_posts_column_is_a_post_field():
@@ -50,7 +51,8 @@ def test_bad_schema_files_are_usage_errors(tmp_path, content, message):
 # Table Schema type -> the Python type a record field of that column holds.
 PYTHON_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "datetime": "datetime",
                 "date": "date"}
-ENTITY_LISTS = {"hashtags", "mentions", "countries", "links", "reactions"}  # Post fields that feed the side tables
+# Post fields after the columns: the side tables' entities, and what the privacy step reads
+ENTITY_LISTS = {"hashtags", "mentions", "countries", "links", "reactions", "poll", "author_unidentified"}
 NAMED_BY_STEPS = {"post_id"}  # required in the table, None until convert's ids step names the post
 
 
@@ -72,12 +74,13 @@ def test_side_table_rows_have_the_declared_columns():
 
     from corpus_tools.convert.merge import written_tables
     from corpus_tools.convert.tables import table_rows
-    from corpus_tools.core.records import Link, Mention, Reject
+    from corpus_tools.core.records import Link, Mention, Poll, PollOption, Reject
 
     post = Post(channel="c", text="#a @user 🇷🇺 x.org", source_file="f", post_id="c/1",
                 published_at=datetime(2025, 4, 3, tzinfo=UTC), hashtags=[(0, "a")],
                 mentions=[Mention(3, "@user", username="user")], countries=[(9, "RU")],
-                links=[Link("x.org", offset=12)], reactions=[("👍", 2)])
+                links=[Link("x.org", offset=12)], reactions=[("👍", 2)],
+                poll=Poll("Q?", [PollOption("yes", votes=1)], total_voters=1))
     rows = list(table_rows(post)) + list(table_rows(Reject("f", "line 1", "why", "raw")))
     schemas = load_schemas()
     # every table convert writes from records gets a row (post_sources is made by the merge pass)

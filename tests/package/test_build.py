@@ -13,7 +13,8 @@ from corpus_tools.package import build as build_module
 from corpus_tools.package.build import build
 from tests.conftest import DUMP, make_project
 
-TABLES = ["posts", "countries", "hashtags", "links", "mentions", "post_sources", "reactions", "rejects"]
+TABLES = ["posts", "countries", "hashtags", "links", "mentions", "poll_options", "polls", "post_sources", "reactions",
+          "rejects"]
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,8 @@ from tests.package.conftest import DESCRIPTOR, TABLES
 
 def test_facts_of_the_bundled_corpus():
     facts = read_facts(TABLES, period=(date(2025, 4, 3), date(2025, 4, 5)))
-    assert facts.rows == {"posts": 20, "countries": 15, "hashtags": 19, "links": 6, "mentions": 0, "post_sources": 20,
-                          "reactions": 0,
-                          "rejects": 0}
+    assert facts.rows == {"posts": 20, "countries": 15, "hashtags": 19, "links": 6, "mentions": 0, "poll_options": 0,
+                          "polls": 0, "post_sources": 20, "reactions": 0, "rejects": 0}
     assert facts.days == [(date(2025, 4, 3), 4), (date(2025, 4, 4), 15), (date(2025, 4, 5), 1)]
     assert facts.date_sources == {"inferred_from_order": 10, "inferred_from_text": 10}
     assert facts.hashtags[:2] == [("RussiaAfrica", 4), ("Think4Yourself", 2)] and len(facts.hashtags) == 10

@@ -30,7 +30,7 @@ canonical <- function(x, type) {
     string = x,
     integer = sprintf("%.0f", x),
     number = sprintf("%.17g", x),
-    boolean = ifelse(x, "TRUE", "FALSE"),
+    boolean = as.character(ifelse(x, "TRUE", "FALSE")),  # ifelse keeps an all-NA or empty column logical
     datetime = sprintf("%.6f", as.numeric(x)),
     date = format(x, "%Y-%m-%d"))
   text[is.na(x)] <- NA

@@ -245,3 +245,41 @@ def test_truncated_export_keeps_what_was_read(write):
 def test_wholly_malformed_file_is_an_input_error(write, content, message_):
     with pytest.raises(InputError, match=message_):
         read(write("bad.json", content))
+
+
+# --- polls, forum topics and old-format edits -----------------------------------------------------
+
+def export(write, *messages, name="export.json"):
+    return write(name, json.dumps({"name": "Forum", "type": "public_supergroup", "id": 77, "messages": list(messages)}))
+
+
+def test_polls_keep_question_options_and_votes(write):
+    poll = {"question": "Tea?", "closed": False, "total_voters": 3,
+            "answers": [{"text": "yes", "voters": 2, "chosen": False}, {"text": "no", "voters": 1, "chosen": True}]}
+    (post,), _ = read(export(write, {"id": 5, "type": "message", "date": "2025-01-25T15:18:41",
+                                     "date_unixtime": "1737789521", "text": "", "poll": poll}))
+    assert post.media_type == "poll" and (post.poll.question, post.poll.closed, post.poll.total_voters) == (
+        "Tea?", False, 3)
+    assert [(o.text, o.votes) for o in post.poll.options] == [("yes", 2), ("no", 1)]
+
+
+def test_a_message_in_a_forum_topic_is_not_a_reply_to_its_creation(write):
+    base = {"type": "message", "date": "2025-01-25T15:18:41", "date_unixtime": "1737789521"}
+    records, stats = read(export(
+        write, {"id": 10, "type": "service", "date": "2025-01-25T15:00:00", "action": "topic_created", "title": "Help"},
+        {**base, "id": 11, "text": "in the topic", "reply_to_message_id": 10},
+        {**base, "id": 12, "text": "reply in the topic", "reply_to_message_id": 11},
+        {**base, "id": 13, "text": "in General"}))
+    assert [(p.topic_id, p.topic_title, p.reply_to_message_id) for p in records] == [
+        ("10", "Help", None), ("10", "Help", "11"), (None, None, None)]
+    assert stats["record_usage"] == {"post": 3, "service": 1, "rejected": 0, "excluded": 0}
+
+
+def test_old_format_edits_are_kept_local_and_converted_with_tz(write):
+    path = export(write, {"id": 1, "type": "message", "date": "2022-03-01T10:00:00", "edited": "2022-03-01T11:30:00",
+                          "text": "edited"}, {"id": 2, "type": "message", "date": "2022-03-01T12:00:00", "text": "not"})
+    (edited, plain), _ = read(path)
+    assert (edited.edited_local, edited.edited_at, edited.is_edited) == ("2022-03-01T11:30:00", None, True)
+    assert (plain.edited_local, plain.is_edited) == (None, False)
+    (edited, _plain), _ = read(path, tz=parse_zone("Europe/Moscow"))
+    assert edited.edited_at == datetime(2022, 3, 1, 8, 30, tzinfo=UTC)

@@ -115,3 +115,75 @@ def test_invalid_utf8_line_is_rejected(write):
 def test_wholly_malformed_file_is_an_input_error(write):
     with pytest.raises(InputError, match="no line is a JSON object"):
         read(write, "{oops", "still not json")
+
+
+# --- JSON arrays, as json.dump(all_messages, cls=DateTimeEncoder) writes them ----------------------
+
+def read_array(write, content: str | bytes):
+    path = write("channel_messages.json", content)
+    reader = TelethonJsonlReader()
+    return list(reader.read(path, path.name)), reader.stats[path.name]
+
+
+def test_a_json_array_of_messages_is_read_and_detected(write):
+    from corpus_tools.readers import detect_format
+
+    service = {"_": "MessageService", "id": 1, "peer_id": {"_": "PeerChannel", "channel_id": 1001},
+               "date": "2025-04-03T09:00:00+00:00", "action": {"_": "MessageActionChannelCreate", "title": "C"}}
+    content = json.dumps([msg(3, "newest", edit_date=None), msg(2, "older"), service, 7], indent=2)
+    records, stats = read_array(write, content)
+    assert detect_format(write("other.json", content)) == "telethon-jsonl"
+    assert [r.text for r in records if isinstance(r, Post)] == ["newest", "older"]
+    assert [r.location for r in records if isinstance(r, Reject)] == ["item 3"]
+    assert stats["record_usage"] == {"post": 2, "service": 1, "rejected": 1, "excluded": 0}
+    assert records[0].is_edited is False
+
+
+def test_a_cut_array_keeps_the_messages_before_the_break(write):
+    content = json.dumps([msg(1, "one"), msg(2, "two"), msg(3, "three")])
+    records, _ = read_array(write, content[:content.rindex("three") - 30])
+    assert [r.text for r in records if isinstance(r, Post)] == ["one", "two"]
+    assert "malformed JSON" in records[-1].reason
+
+
+def test_an_array_that_is_not_json_is_refused(write):
+    with pytest.raises(InputError, match="malformed JSON"):
+        read_array(write, "[not json")
+
+
+def test_an_array_is_streamed_not_loaded(write, monkeypatch):
+    """The items are built one at a time: the reader has given the first before the parser reads on."""
+    import corpus_tools.readers.telethon_jsonl as module
+
+    content = json.dumps([msg(k, f"m{k}") for k in range(1, 4)]) + "garbage after the array"
+    path = write("stream.json", content)
+    reader = module.TelethonJsonlReader()
+    first = next(iter(reader.read(path, path.name)))
+    assert first.text == "m1"
+
+
+# --- polls, forum topics and edits ----------------------------------------------------------------
+
+def test_polls_are_kept_with_their_results(write):
+    poll = {"_": "MessageMediaPoll", "poll": {"_": "Poll", "id": 9, "question": {"_": "TextWithEntities",
+            "text": "Tea?"}, "answers": [{"_": "PollAnswer", "text": {"_": "TextWithEntities", "text": "yes"},
+            "option": "MA=="}, {"_": "PollAnswer", "text": "no", "option": "MQ=="}], "closed": True},
+            "results": {"_": "PollResults", "total_voters": 5, "results": [
+                {"_": "PollAnswerVoters", "option": "MQ==", "voters": 1},
+                {"_": "PollAnswerVoters", "option": "MA==", "voters": 4}]}}
+    (post,), _ = read(write, msg(4, "", media=poll))
+    assert post.media_type == "poll" and (post.poll.question, post.poll.closed, post.poll.total_voters) == (
+        "Tea?", True, 5)
+    assert [(o.text, o.votes) for o in post.poll.options] == [("yes", 4), ("no", 1)]
+
+
+def test_forum_topics_are_not_replies(write):
+    created = {"_": "MessageService", "id": 10, "peer_id": {"_": "PeerChannel", "channel_id": 1001},
+               "date": "2025-04-03T09:00:00+00:00", "action": {"_": "MessageActionTopicCreate", "title": "Help"}}
+    in_topic = msg(11, "in the topic", reply_to={"_": "MessageReplyHeader", "forum_topic": True,
+                                                  "reply_to_msg_id": 10, "reply_to_top_id": None})
+    answer = msg(12, "answer", reply_to={"_": "MessageReplyHeader", "forum_topic": True, "reply_to_msg_id": 11,
+                                         "reply_to_top_id": 10})
+    records, _ = read(write, created, in_topic, answer)
+    assert [(p.topic_id, p.topic_title, p.reply_to_message_id) for p in records] == [
+        ("10", "Help", None), ("10", "Help", "11")]

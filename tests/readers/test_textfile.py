@@ -67,15 +67,22 @@ def test_bom_and_line_ends_are_normalised(write):
         ('{"name": "not a message but one line"}\n', "telegram-json"),
         ("id,thread_id,chat,body,timestamp\n1,a,a,hi,2025-01-01 00:00:00\n", "csv"),
         ("a,b,c\n1,2,3\n", "telegram-text"),  # a CSV without the mapped columns is not recognised
+        ('[{"_": "Message", "id": 1, "peer_id": {"_": "PeerChannel", "channel_id": 5}}, {"_": "Mess', "telethon-jsonl"),
+        ('<!DOCTYPE html>\n<html>\n<body>\n<div class="page_wrap">\n<div class="history">\n', "telegram-html"),
+        ('<!DOCTYPE html>\n<html><body><div class="tgme_widget_message_wrap">', "tme-html"),
+        ("signature,channel_id,channel_name,msg_id,message,cleaned_message,date,msg_link,msg_from_peer,msg_from_id,"
+         "views,number_replies,number_forwards,is_forward,forward_msg_from_peer_type\n", "telegram-tracker"),
     ],
 )
 def test_detect_format(write, content, expected):
     assert detect_format(write("input", content)) == expected
 
 
-@pytest.mark.parametrize(("content", "message"), [("[1, 2]", "a JSON array"), ("<!DOCTYPE html><p>", "HTML input")])
-def test_detect_format_refuses(write, content, message):
-    with pytest.raises(InputError, match=message):
+@pytest.mark.parametrize(("content", "message"), [("[1, 2]", "a JSON array"), ("<!DOCTYPE html><p>", "HTML"),
+                                                   ("<?xml version='1.0'?><a/>", "XML")])
+def test_detect_format_refuses_in_one_line_naming_the_formats_tried(write, content, message):
+    with pytest.raises(InputError, match=f"{message} in none of the supported formats \\(tried telethon-jsonl, "
+                                         "telegram-json, telegram-html, tme-html, telegram-tracker, csv, telegram-text\\)$"):
         detect_format(write("input", content))
 
 

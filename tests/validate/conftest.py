@@ -45,7 +45,8 @@ def clean_posts() -> list[dict]:
             "post_id": post_id, "channel": channel, "message_id": message, "text": text,
             "published_at": moment(3 + int(message) // 3, 8 + int(message)), "date_precision": "second",
             "date_source": "platform", "has_media": text == "", "media_type": "photo" if text == "" else None,
-            "views": 100 * (k + 1), "forwards": k, "is_truncated": False, "source_file": "export.json"})
+            "views": 100 * (k + 1), "views_approximate": False, "forwards": k, "is_truncated": False,
+            "source_file": "export.json"})
     rows[2]["reply_to_post_id"] = "alpha/1"
     rows[1]["edited_at"] = moment(4, 12)
     return rows

@@ -15,7 +15,7 @@ def test_a_valid_package_exits_0_and_prints_the_summary(package):
     result = invoke("validate", package)
     assert result.exit_code == 0, result.output
     assert re.search(r"^posts\s+dates\s+4\s+4\s+0\s+0\s+0$", result.output, re.MULTILINE)
-    assert result.output.strip().splitlines()[-1].startswith(f"PASSED: {package}: 98 checks, 92 passed")
+    assert result.output.strip().splitlines()[-1].startswith(f"PASSED: {package}: 117 checks, 111 passed")
 
 
 def test_reports_json_and_junit(tmp_path, tables):
@@ -28,8 +28,8 @@ def test_reports_json_and_junit(tmp_path, tables):
     data = json.loads(report.read_text())
     assert list(data) == ["format", "tool", "dataset", "temporal_coverage", "fail_on", "passed", "counts",
                           "statistics", "config", "checks"]
-    assert data["passed"] is False and data["counts"] == {"checks": 98, "passed": 82, "failed_error": 1,
-                                                          "failed_warning": 1, "skipped": 14}
+    assert data["passed"] is False and data["counts"] == {"checks": 117, "passed": 99, "failed_error": 1,
+                                                          "failed_warning": 1, "skipped": 16}
     checks = {c["id"]: c for c in data["checks"]}
     repetition = checks["posts.text.repetition"]
     assert repetition["status"] == "failed" and repetition["severity"] == "error"
@@ -38,9 +38,9 @@ def test_reports_json_and_junit(tmp_path, tables):
     assert example["value"].startswith("duplicate lines 0.50 > 0.30; characters in duplicate lines 0.49 > 0.20; "
                                        "characters in repeated 5-grams 0.40 > 0.15")
     suites = ElementTree.parse(junit).getroot()
-    assert suites.get("tests") == "98" and suites.get("failures") == "1"
+    assert suites.get("tests") == "117" and suites.get("failures") == "1"
     cases = {c.get("name"): c for c in suites.iter("testcase")}
-    assert len(cases) == 98 and cases["posts.text.repetition"].get("classname") == "posts.repetition"
+    assert len(cases) == 117 and cases["posts.text.repetition"].get("classname") == "posts.repetition"
     failure = cases["posts.text.repetition"].find("failure")
     assert failure.get("type") == "error" and '"post_id": "alpha/1"' in failure.text
     assert cases["posts.text.near_duplicates"].find("failure") is None

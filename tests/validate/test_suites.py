@@ -28,4 +28,4 @@ def test_saved_suites_load_in_gx_with_ids_and_severities():
 
 def test_every_check_id_is_unique():
     ids = [e["meta"]["id"] for suite in suites.generate().values() for e in suite["expectations"]]
-    assert len(ids) == len(set(ids)) == 82
+    assert len(ids) == len(set(ids)) == 97

@@ -159,8 +159,13 @@ class Pseudonymise(Step):
         return post
 
     def _unidentified(self, post: Post) -> None:
-        """Names without an id: a forward from an account that hides itself (in a source that gives
-        ids), and a signature (kept as the channel's byline unless ``signatures`` says drop)."""
+        """Names without an id: a sender the source names only (pseudonymised by the name: two persons
+        of one name share a pseudonym), a forward from an account that hides itself, and a signature
+        (kept as the channel's byline unless ``signatures`` says drop)."""
+        if post.author_unidentified and post.author:
+            self.terms.add(post.author)
+            alias = self._pseudonym("name", post.author, post.source_file)
+            post.author = self._apply("posts", "author", post.author, alias)
         if post.forwarded_from and post.forwarded_from_id is None and post.message_id is not None:
             self.terms.add(post.forwarded_from)
             post.forwarded_from = self._apply("posts", "forwarded_from", post.forwarded_from, HIDDEN)
