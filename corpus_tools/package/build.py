@@ -42,6 +42,7 @@ from .archive import write_archive
 from .card import GENERATED
 from .config import DatasetConfig, with_version, write_version
 from .descriptor import PackageFiles, descriptor_bytes
+from .ordering import SOURCE_ORDER
 from .privacy import persons, privacy_record
 from .release import draft_release, prepare_release
 from .versioning.diff import PackageDiff
@@ -180,7 +181,7 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
     result = convert_into([i.path for i in config.inputs], staged, format=config.format, channel=config.channel,
                           period=config.period, tz=config.tz, columns=config.columns, max_rejects=config.max_rejects,
                           collected=[i.collected for i in config.inputs], privacy=privacy,
-                          include_chats=config.include_chats)
+                          include_chats=config.include_chats, posts_order=SOURCE_ORDER["posts"])
     clock.lap("convert")
     draft = draft_release(staged, schemas=schemas, metadata=config.package, version=version,
                           sources=_sources(config, result), data_prefix=data_prefix, previous=prior,
