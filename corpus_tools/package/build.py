@@ -190,8 +190,11 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
     staged_descriptor = publication.stage(config.relative(config.descriptor_path))
     staged_descriptor.write_bytes(descriptor_bytes(draft.descriptor))  # what validation reads, hashes included
     clock.lap("package")
-    validation, record = _validate(config, staged_descriptor, reports, allow_invalid=allow_invalid,
-                                   private_terms=result.private_terms)
+    try:  # the CSV twins are written meanwhile (release.draft_release)
+        validation, record = _validate(config, staged_descriptor, reports, allow_invalid=allow_invalid,
+                                       private_terms=result.private_terms)
+    finally:
+        draft.finish()
     if record["failed"] and not allow_invalid:
         publication.publish(_report_files(config, reports))  # a refused build still says why
         raise ValidationFailed(f"validation failed at error severity: {', '.join(record['failed'])} (see "
