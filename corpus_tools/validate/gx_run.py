@@ -118,11 +118,10 @@ class GXProcess:
     def _send(self, request: dict[str, Any]) -> Future[None]:
         """Write ``request`` to GX's pipe, in a thread (in the order sent); wait on the future to know it is written."""
         self._used = True
-        data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
 
-        def write() -> None:
+        def write() -> None:  # pickled straight into the pipe: no second copy of the frame in memory
             try:
-                self._requests.write(data)
+                pickle.dump(request, self._requests, protocol=pickle.HIGHEST_PROTOCOL)
                 self._requests.flush()
             except BrokenPipeError:
                 raise RuntimeError(f"the Great Expectations process ended (exit {self._process.wait()})") from None
