@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,17 +85,19 @@ def _work(task: _Task) -> dict[str, Any]:
 
 
 def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSchema], *, options: ReaderOptions,
-                     privacy: Privacy,
-                     workers: int, max_rejects: int | None) -> tuple[dict[str, int], dict[str, dict]] | None:
+                     privacy: Privacy, workers: int, max_rejects: int | None,
+                     posts_order: Sequence[str] = ()) -> tuple[dict[str, int], dict[str, dict]] | None:
     """Convert ``summaries`` into ``out_dir`` on ``workers`` processes; return the tables' row counts
-    and the steps' stats, or None when the run must be (re)done in one process."""
+    and the steps' stats, or None when the run must be (re)done in one process. The joined posts
+    declare ``posts_order`` (see ``convert_into``)."""
     tasks = plan(summaries, options, workers)
     if tasks is None:
         return None
     parts = out_dir / PARTS
     jobs = [_Task(summaries[index], shard, options, parts / f"{k:05d}", privacy)
             for k, (index, shard) in enumerate(tasks)]
-    joiners = {name: _Joiner(out_dir / f"{name}.parquet", arrow) for name, arrow in staged_arrow(schemas).items()}
+    joiners = {name: _Joiner(out_dir / f"{name}.parquet", arrow, sorting=posts_order if name == "posts" else ())
+               for name, arrow in staged_arrow(schemas).items()}
     try:
         size = sum(shard.end - shard.start for _, shard in tasks)
         with shared_progress("Converting", total=size, unit="bytes", context=SPAWN) as tally, \
@@ -134,8 +137,8 @@ class _Joiner(RowGroupWriter):
     """Appends the parts' tables, in order; a table linked to the posts gets each part's post rows
     renumbered to the joined posts table's (``offset``: the posts of the parts before)."""
 
-    def __init__(self, out: Path, arrow: pa.Schema) -> None:
-        super().__init__(out, arrow)
+    def __init__(self, out: Path, arrow: pa.Schema, *, sorting: Sequence[str] = ()) -> None:
+        super().__init__(out, arrow, sorting=sorting)
         self._linked = POST_ROW in arrow.names
 
     def add_part(self, part: Path, *, offset: int) -> None:

@@ -9,6 +9,7 @@ pandas metadata, so the bytes depend only on the rows (same input -> same file).
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -70,10 +71,14 @@ class TableWriter:
 class RowGroupWriter:
     """Writes batches, in order, to ``out`` in row groups of ROW_GROUP_SIZE rows, as a one-process
     ``TableWriter`` does (each column one contiguous chunk, so the pages come out the same): how
-    tables joined from parts, or rewritten by a later pass, stay byte for byte what one pass writes."""
+    tables joined from parts, or rewritten by a later pass, stay byte for byte what one pass writes.
+    ``sorting`` names the columns the rows are declared sorted by (ascending, nulls last) in every
+    row group's metadata; the caller checks that they are."""
 
-    def __init__(self, out: Path, arrow: pa.Schema) -> None:
-        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(out, arrow, compression=COMPRESSION)
+    def __init__(self, out: Path, arrow: pa.Schema, *, sorting: Sequence[str] = ()) -> None:
+        declared = [pq.SortingColumn(arrow.get_field_index(name)) for name in sorting] or None
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(out, arrow, compression=COMPRESSION,
+                                                                 sorting_columns=declared)
         self._pending: list[pa.RecordBatch] = []
         self._waiting = 0
         self.rows = 0  # written

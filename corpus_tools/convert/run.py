@@ -128,14 +128,17 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
                  period: Period | None = None, tz: str | None = None, columns: dict[str, str] | None = None,
                  max_rejects: int | None = None, workers: int | None = None,
                  collected: Sequence[datetime | None] | None = None, privacy: Privacy | None = None,
-                 include_chats: Sequence[str] = ()) -> ConvertResult:
+                 include_chats: Sequence[str] = (), posts_order: Sequence[str] = ()) -> ConvertResult:
     """Convert ``inputs`` into tables and a manifest written straight into ``out_dir``.
 
     ``collected`` gives each input's collection time (or None), which ranks copies of one post
     (``merge``); ``privacy`` says what to do with personal data (default: pseudonymise, with the key
     from the environment; see ``steps.privacy``). ``workers`` processes read large inputs in parts (default: one per CPU; see
-    ``parallel``); the output does not depend on it. Callers that publish use ``convert``, which
-    stages this and publishes it all at once.
+    ``parallel``); the output does not depend on it. ``posts_order`` names the columns the posts are
+    expected to be sorted by (build passes the order it publishes them in): posts joined from parts
+    declare it from the start, so that build need not write the posts again only to declare it; build
+    checks what holds and rewrites a table whose declaration is wrong. Callers that publish use
+    ``convert``, which stages this and publishes it all at once.
     """
     options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}),
                             include_chats=tuple(include_chats))
@@ -149,7 +152,7 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
     written = written_tables(schemas)
     parallel = None if period is not None else convert_parallel(
         summaries, out_dir, written, options=options, privacy=privacy, workers=workers or os.cpu_count() or 1,
-        max_rejects=max_rejects)
+        max_rejects=max_rejects, posts_order=posts_order)
     if parallel is not None:
         _, step_stats, terms = parallel
     else:

@@ -42,6 +42,7 @@ from .archive import write_archive
 from .card import GENERATED
 from .config import DatasetConfig, with_version, write_version
 from .descriptor import PackageFiles, descriptor_bytes
+from .ordering import SOURCE_ORDER
 from .privacy import persons, privacy_record
 from .release import draft_release, prepare_release
 from .versioning.diff import PackageDiff
@@ -181,7 +182,7 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
     result = convert_into([i.path for i in config.inputs], staged, format=config.format, channel=config.channel,
                           period=config.period, tz=config.tz, columns=config.columns, max_rejects=config.max_rejects,
                           collected=[i.collected for i in config.inputs], privacy=privacy,
-                          include_chats=config.include_chats)
+                          include_chats=config.include_chats, posts_order=SOURCE_ORDER["posts"])
     clock.lap("convert")
     draft = draft_release(staged, schemas=schemas, metadata=config.package, version=version,
                           sources=_sources(config, result), data_prefix=data_prefix, previous=prior,
@@ -190,8 +191,11 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
     staged_descriptor = publication.stage(config.relative(config.descriptor_path))
     staged_descriptor.write_bytes(descriptor_bytes(draft.descriptor))  # what validation reads, hashes included
     clock.lap("package")
-    validation, record = _validate(config, staged_descriptor, reports, allow_invalid=allow_invalid,
-                                   private_terms=result.private_terms)
+    try:  # the CSV twins are written meanwhile (release.draft_release)
+        validation, record = _validate(config, staged_descriptor, reports, allow_invalid=allow_invalid,
+                                       private_terms=result.private_terms)
+    finally:
+        draft.finish()
     if record["failed"] and not allow_invalid:
         publication.publish(_report_files(config, reports))  # a refused build still says why
         raise ValidationFailed(f"validation failed at error severity: {', '.join(record['failed'])} (see "

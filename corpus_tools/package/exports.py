@@ -89,6 +89,8 @@ def escape_cells(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArr
     ["'=1+1", "'\\\\N", "''q", 'plain', None, "'- item"]
     """
     escaped = pc.match_substring_regex(column, _ESCAPED)
+    if not pc.any(escaped).as_py():  # most columns and batches: no copy of the column at all
+        return column
     return pc.if_else(escaped, pc.binary_join_element_wise(ESCAPE, column, ""), column)
 
 
@@ -115,8 +117,10 @@ def csv_schema(schema: TableSchema) -> dict[str, Any]:
     return derived
 
 
-def _member(table: pa.Table, header: bool) -> bytes:
-    """One batch as CSV, gzip-compressed into a member of its own."""
+def _member(table: pa.Table, schema: TableSchema, header: bool) -> bytes:
+    """One batch as CSV (its cells formatted here, in the worker thread: Arrow's kernels release the
+    GIL, so the batches are formatted on every core too), gzip-compressed into a member of its own."""
+    table = _cells(table, schema)
     sink = pa.BufferOutputStream()
     options = pacsv.WriteOptions(include_header=header, null_string=NULL_MARKER, eol="\r\n", quoting_header="none")
     pacsv.write_csv(table, sink, write_options=options)
@@ -134,8 +138,7 @@ def write_csv(parquet: Path, out: Path, schema: TableSchema) -> None:
     with out.open("wb") as raw, ThreadPoolExecutor(max_workers=workers) as pool:
         batches = pq.ParquetFile(parquet).iter_batches(batch_size=BATCH_ROWS, columns=schema.field_names)
         for number, batch in enumerate(batches):
-            table = _cells(pa.Table.from_batches([batch]), schema)
-            pending.append(pool.submit(_member, table, number == 0))
+            pending.append(pool.submit(_member, pa.Table.from_batches([batch]), schema, number == 0))
             while len(pending) > workers:
                 raw.write(pending.popleft().result())
         while pending:

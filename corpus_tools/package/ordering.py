@@ -64,20 +64,29 @@ def order_table(path: Path, schema: TableSchema) -> list[str]:
     keep = schema.name in SOURCE_ORDER
     table = pq.read_table(path, columns=key if keep else None)
     declared = _sorted_prefix(table, key) if keep else key
-    if not declared:
+    columns = [pq.SortingColumn(schema.field_names.index(c)) for c in declared]
+    if keep and _declares(path) == columns:  # written in this order and declaring it (convert's posts_order)
+        return declared
+    if not declared and not _declares(path):
         return []
     if not keep:
         table = table.sort_by([(c, "ascending") for c in key])
-    columns = [pq.SortingColumn(schema.field_names.index(c)) for c in declared]
     _rewrite(path, schema, table=None if keep else table, sorting=columns)
     return declared
+
+
+def _declares(path: Path) -> list[pq.SortingColumn] | None:
+    """The order every row group of the Parquet file at ``path`` declares (None when they differ)."""
+    meta = pq.ParquetFile(path).metadata
+    found = {tuple(meta.row_group(k).sorting_columns) for k in range(meta.num_row_groups)}
+    return list(found.pop()) if len(found) == 1 else None
 
 
 def _rewrite(path: Path, schema: TableSchema, *, table: pa.Table | None, sorting: list[pq.SortingColumn]) -> None:
     """Write ``table`` (or, streaming, the file's own rows) to ``path`` again, with the declared order
     and convert's settings (zstd, its row groups)."""
     temp = path.with_name(f".{path.name}.ordered")
-    with pq.ParquetWriter(temp, schema.arrow, compression=COMPRESSION, sorting_columns=sorting) as writer:
+    with pq.ParquetWriter(temp, schema.arrow, compression=COMPRESSION, sorting_columns=sorting or None) as writer:
         if table is not None:
             writer.write_table(table.cast(schema.arrow), row_group_size=ROW_GROUP_SIZE)
         else:

@@ -5,6 +5,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus_tools.core.schema import TableSchema
+from corpus_tools.convert.parquet import RowGroupWriter
 from corpus_tools.package.ordering import order_table
 
 TAGS = TableSchema("hashtags", {"fields": [{"name": "post_id", "type": "string"}, {"name": "offset", "type": "integer"}],
@@ -51,3 +52,34 @@ def test_an_empty_table_is_left_as_it_is(tmp_path):
     before = path.read_bytes()
     assert order_table(path, TAGS) == [] and path.read_bytes() == before
     assert pq.ParquetFile(path).metadata.num_row_groups == 0
+
+
+def write_declaring(path, rows, sorting):
+    """Posts written as convert's join writes them when asked for an order (``posts_order``)."""
+    writer = RowGroupWriter(path, POSTS.arrow, sorting=sorting)
+    writer.add(pa.RecordBatch.from_pylist(rows, schema=POSTS.arrow))
+    writer.close()
+    return path
+
+
+def test_posts_that_declare_the_order_that_holds_are_not_written_again(tmp_path):
+    rows = [{"post_id": "z", "source_file": "a.json", "source_line_start": 1},
+            {"post_id": "y", "source_file": "a.json", "source_line_start": 7}]
+    path = write_declaring(tmp_path / "p.parquet", rows, ["source_file", "source_line_start"])
+    before = path.stat()
+    assert order_table(path, POSTS) == ["source_file", "source_line_start"] and declared(path) == [1, 2]
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    rewritten = write(tmp_path / "q.parquet", POSTS, rows)
+    order_table(rewritten, POSTS)
+    assert path.read_bytes() == rewritten.read_bytes()  # the same bytes as declaring it by a rewrite
+
+
+def test_posts_that_declare_an_order_that_does_not_hold_are_written_with_what_holds(tmp_path):
+    rows = [{"post_id": "z", "source_file": "b.json", "source_line_start": 1},
+            {"post_id": "y", "source_file": "a.json", "source_line_start": 7}]
+    wrong = write_declaring(tmp_path / "p.parquet", rows, ["source_file", "source_line_start"])
+    assert order_table(wrong, POSTS) == [] and declared(wrong) == []
+    assert wrong.read_bytes() == write_declaring(tmp_path / "q.parquet", rows, []).read_bytes()  # as if undeclared
+    partly = write_declaring(tmp_path / "r.parquet", [rows[1], {**rows[0], "source_file": "a.json"}],
+                             ["source_file", "source_line_start"])
+    assert order_table(partly, POSTS) == ["source_file"] and declared(partly) == [1]
