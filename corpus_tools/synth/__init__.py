@@ -11,7 +11,6 @@ Example: ``synth(Path("corpus.json"), posts=1000, format="telegram-json", seed=1
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import random
 import re
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.processes import SPAWN
 from ..core.progress import shared_progress
 from ..core.publish import FolderLock, Publication, recover
 from ..core.telegram import ELLIPSIS, FORWARD_PREFIX, INTERFACE_STRINGS
@@ -116,7 +116,7 @@ def synth(out: Path | None, *, posts: int | str | None, format: str | None, seed
         recover(out.parent)
         with Publication(out.parent) as stage:
             with (stage.path / out.name).open("wb") as handle, shared_progress(
-                    "Synthesizing", total=options["posts"], unit="posts", context=multiprocessing.get_context()) as tally:
+                    "Synthesizing", total=options["posts"], unit="posts", context=SPAWN) as tally:
                 sink, tallies = write_corpus(handle, writer, jobs, workers=n_workers, parts=stage.path, progress=tally)
             for tally in tallies:
                 truth.merge(tally)

@@ -10,7 +10,6 @@ into the output, with no pool. Either way the bytes are the same.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..core.processes import start_worker
+from ..core.processes import SPAWN, start_worker
 from ..core.progress import count
 from .messages import Channel, Segment
 from .persons import Cast
@@ -100,8 +99,10 @@ def _rendered(jobs: list[Job], writer: FormatWriter, sink: Sink, *, workers: int
             yield render(job, sink)
             _frame_end(job, writer, sink)
         return
-    with multiprocessing.get_context().Pool(workers, initializer=start_worker,
-                                            initargs=(os.getpid(), progress)) as pool:  # exiting terminates
+    # Spawned, not forked: a fork copies the locks other threads hold at that instant (the progress
+    # follower reads the shared counter under its lock), and a child born with one held hangs.
+    with SPAWN.Pool(workers, initializer=start_worker,
+                    initargs=(os.getpid(), progress)) as pool:  # exiting terminates
         pending: deque = deque()
         upcoming = iter(enumerate(jobs))
         for _ in range(2 * workers):
