@@ -165,14 +165,18 @@ def _edit_keys(posts: pa.Table) -> tuple[np.ndarray, int]:
     return np.where(valid, np.nan_to_num(edits), -np.inf), int(pc.sum(early).as_py() or 0)
 
 
-def _locations(posts: pa.Table) -> pa.Array:
+def _locations(posts: pa.Table, *, unique: bool) -> pa.Array:
     """Where each copy is in its source: 'message N', or 'lines A-B' for text dumps; made unique
-    within a file ('(copy 2)') so that a file holding one message twice still names each copy."""
+    within a file ('(copy 2)') so that a file holding one message twice still names each copy.
+    ``unique``: every post_id is held once, so no location repeats (the group-by is skipped: at a
+    million posts it is the merge's largest allocation)."""
     message, first, last = (posts.column(c).combine_chunks() for c in ("message_id", "source_line_start",
                                                                        "source_line_end"))
     lines = pc.if_else(pc.equal(first, last), pc.binary_join_element_wise("line ", first.cast(pa.string()), ""),
                        pc.binary_join_element_wise("lines ", first.cast(pa.string()), "-", last.cast(pa.string()), ""))
     where = pc.coalesce(pc.binary_join_element_wise("message ", message, ""), lines, pa.scalar("post"))
+    if unique:
+        return where
     keys = pa.table({"s": posts.column("source_file"), "p": posts.column("post_id"), "w": where})
     repeated = keys.group_by(["s", "p", "w"]).aggregate([([], "count_all")]).filter(pc.field("count_all") > 1)
     if repeated.num_rows == 0:
@@ -188,7 +192,7 @@ def _locations(posts: pa.Table) -> pa.Array:
 
 def _write_sources(path: Path, schema: TableSchema, plan: _Plan) -> None:
     columns = {"post_id": plan.posts.column("post_id"), "source_file": plan.posts.column("source_file"),
-               "location": _locations(plan.posts), "collected_at": plan.collected,
+               "location": _locations(plan.posts, unique=not (plan.sizes > 1).any()), "collected_at": plan.collected,
                "edited_at": plan.posts.column("edited_at"), "kept": pa.array(plan.keep),
                "text_differs": pa.array(plan.text_differs), "conflict": pa.array(plan.conflicts, pa.string())}
     table = pa.table([columns[name] for name in schema.field_names], schema=schema.arrow)
