@@ -34,7 +34,7 @@ from ..core.records import Reject, counted
 from ..core.schema import TableSchema, load_schemas
 from ..errors import InputError
 from ..readers import reader_for
-from ..readers.base import RECORD_KINDS, ReaderOptions, Shard
+from ..readers.base import ReaderOptions, Shard, record_usage
 from ..readers.telethon_jsonl import no_objects
 from .merge import written_tables
 from .parquet import ROW_GROUP_SIZE, RowGroupWriter
@@ -177,8 +177,7 @@ def _account(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict
             else:
                 facts.setdefault(key, value)
     for summary in summaries:
-        usage = summary.facts["record_usage"]
-        summary.facts["record_usage"] = {kind: usage.get(kind, 0) for kind in RECORD_KINDS}
+        summary.facts["record_usage"] = record_usage(summary.facts["record_usage"])
 
 
 def _merged_steps(results: list[dict]) -> dict[str, dict[str, int]]:

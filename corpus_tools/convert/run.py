@@ -117,7 +117,9 @@ def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator
     # of one HTML export, forum topics created in an earlier file, a post in two saved pages.
     readers: dict[str, Any] = {}
     for summary in summaries:
-        reader = readers.setdefault(summary.format, reader_for(summary.format, options))
+        if summary.format not in readers:  # (setdefault would build a reader per input, used or not)
+            readers[summary.format] = reader_for(summary.format, options)
+        reader = readers[summary.format]
         tally: Counter = Counter()
         yield from counted(reader.read(summary.path, summary.source_file), tally)
         summary.posts, summary.rejects = tally["posts"], tally["rejects"]

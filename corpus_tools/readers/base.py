@@ -8,7 +8,7 @@ into ``self.stats[source_file]``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -81,6 +81,12 @@ RECORD_KINDS = ("post", SERVICE, "rejected", EXCLUDED)
 REPEATED = "repeated"  # a record the input holds again (a post in two overlapping saved pages)
 
 
+def record_usage(usage: Mapping[str, int]) -> dict[str, int]:
+    """The manifest's count of each kind of record, in a fixed order (``repeated`` only when met)."""
+    kinds = RECORD_KINDS + ((REPEATED,) if usage.get(REPEATED) else ())
+    return {kind: usage.get(kind, 0) for kind in kinds}
+
+
 class BadRecord(ValueError):
     """A record that cannot become a post; its message is the reject reason."""
 
@@ -107,6 +113,5 @@ class RecordReader(Reader):
 
     def _finish(self, source_file: str) -> None:
         usage = self._usage(source_file)
-        kinds = RECORD_KINDS + ((REPEATED,) if usage.get(REPEATED) else ())
-        self.stats[source_file]["record_usage"] = {k: usage.get(k, 0) for k in kinds}
+        self.stats[source_file]["record_usage"] = record_usage(usage)
         self.stats[source_file].setdefault("replaced_characters", 0)  # not UTF-8, replaced by U+FFFD

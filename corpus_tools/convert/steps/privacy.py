@@ -8,8 +8,8 @@ groups are organisations and stay named, and so is a channel post's signature, t
 public byline (``signatures``). Bots have user ids, and are pseudonymised like persons.
 
 A person's pseudonym is ``person:`` and the first 12 characters (base32) of HMAC-SHA256 of their
-user id under the dataset's key. It is never made from a name, since names collide and can be
-guessed. The same person gets the same pseudonym in every table and every release made with the
+user id under the dataset's key. It is made from a name only where the source gives no id at all
+(a group's senders in an HTML export), since names collide and can be guessed. The same person gets the same pseudonym in every table and every release made with the
 key, and nobody without the key can go back from a pseudonym to the person. Names shown with an
 id (a sender's display name, a mention by name) become that person's pseudonym. A username (a
 handle: ``@name``) gets a pseudonym of its own, unless it is the post's own channel's. A forward from an account that hides itself carries
@@ -104,7 +104,8 @@ class Privacy:
 
 
 def pseudonym(key: bytes, kind: str, value: str) -> str:
-    """The pseudonym of a user id (``kind`` 'user') or a username ('username').
+    """The pseudonym of a user id (``kind`` 'user'), a username ('username'), or a name a source gives
+    without any id ('name').
 
     >>> pseudonym(b"k", "user", "123"), pseudonym(b"k", "user", "123") == pseudonym(b"other", "user", "123")
     ('person:fhbfoy3ittgq', False)
