@@ -39,6 +39,9 @@ def row(message: dict, channel: str, channel_id: str) -> dict:
 
 def main(source: Path, out: Path) -> None:
     schema = load_schemas()["posts"].arrow
+    # A required flag the export does not state (views_approximate: a Desktop export's counts are exact)
+    # is false, as convert writes it; the schema says which they are.
+    flags = {f.name: False for f in schema if not f.nullable and pa.types.is_boolean(f.type)}
     rows: list[dict] = []
     header = {}
     with source.open("rb") as handle:  # the chat's name and id come before its messages
@@ -52,7 +55,7 @@ def main(source: Path, out: Path) -> None:
         for message in ijson.items(handle, "messages.item", use_float=True):
             if message.get("type") != "message":
                 continue
-            rows.append(row(message, channel, channel_id))
+            rows.append({**flags, **row(message, channel, channel_id)})
             if len(rows) >= ROW_GROUP_SIZE:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
                 rows = []
