@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# The extras installed: make test EXTRAS=test,spark adds the spark engine (pyspark; .ci/run does).
+EXTRAS ?= test
+comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .PHONY: build test suites bench clean
 
@@ -12,8 +15,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	{ UV=$$(command -v uv || { $(BIN)/pip install --quiet uv && echo $(BIN)/uv; }) && \
-	  VIRTUAL_ENV=$(VENV) $$UV pip install --quiet -c constraints.txt -e '.[test]'; } || \
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	  VIRTUAL_ENV=$(VENV) $$UV pip install --quiet -c constraints.txt -e '.[$(EXTRAS)]'; } || \
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 build: $(STAMP)

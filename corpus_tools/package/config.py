@@ -21,6 +21,7 @@ from typing import Any
 
 from ..convert.steps.dating import Period
 from ..convert.steps.privacy import ACTIONS, KEY_VARIABLE, Privacy
+from ..core.engine import ENGINES
 from ..core.files import write_atomic
 from ..core.schema import load_schemas
 from ..core.settings import Mapping, Table, Tables, Value, check_table, choice, text, texts, whole
@@ -111,6 +112,8 @@ SPEC = {
     "privacy": Table({"key_file": Value(text), "throwaway_key": Value(_boolean), "redact_text": Value(_boolean),
                       "signatures": Value(choice("keep", "drop")), "include_chats": Value(texts),
                       "archive_inputs": Value(_boolean), "fields": Mapping(choice(*ACTIONS), keys=_personal_field)}),
+    # where build runs (core.engine): name = "local" | "spark", a Spark master URL, Spark conf
+    "engine": Table({"name": Value(choice(*ENGINES)), "master": Value(filled), "conf": Mapping(text)}),
 }
 KEY_FILE = "pseudonym.key"  # the default key file, beside dataset.toml: never published, git-ignored by init
 
@@ -145,6 +148,7 @@ class DatasetConfig:
     reports_dir: Path = Path("reports")
     privacy_table: dict[str, Any] = field(default_factory=dict)  # [privacy], checked
     publishing: Publishing | None = None  # the card's place, citation and Hub metadata (package.publishing)
+    engine_table: dict[str, Any] = field(default_factory=dict)  # [engine], checked (core.engine.Engine.choose)
 
     @classmethod
     def load(cls, path: Path) -> DatasetConfig:
@@ -172,6 +176,7 @@ class DatasetConfig:
             descriptor_path=root / output.get("descriptor", "datapackage.json"),
             reports_dir=root / output.get("reports", "reports"), privacy_table=checked.get("privacy", {}),
             publishing=read_publishing(package, output, root=root, where=path),
+            engine_table=checked.get("engine", {}),
         )
 
     def relative(self, path: Path) -> str:

@@ -1,0 +1,105 @@
+"""The engine a command runs on: ``local`` (this machine's processes, the default) or ``spark``
+(Apache Spark: a local[N] session on this machine, or any cluster a master URL names).
+
+The engine is chosen per command (``--engine``, ``--spark-master``) or per dataset (``[engine]`` in
+dataset.toml: ``name``, ``master``, ``conf``). pyspark is an optional extra (``corpus-tools[spark]``):
+it is imported only when the spark engine is chosen, and its absence is a one-line usage error
+that says how to install it.
+
+>>> Engine.choose(None, None, {}).name
+'local'
+>>> Engine.choose("spark", None, {"master": "spark://head:7077", "conf": {"spark.executor.memory": "8g"}}).master
+'spark://head:7077'
+>>> Engine.choose("dask", None, {})
+Traceback (most recent call last):
+...
+corpus_tools.errors.UsageError: --engine dask: must be local or spark
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import UsageError
+
+ENGINES = ("local", "spark")
+DEFAULT_MASTER = "local[*]"  # every core of this machine
+INSTALL_HINT = "pip install 'corpus-tools[spark]' (pyspark 4.1, which needs Java 17 or 21)"
+# What every session gets unless the user's conf says otherwise: UTC, so that timestamps mean the same
+# on every executor; Parquet timestamps as the microseconds the schemas declare, not INT96; Arrow
+# batches of the size convert's row groups are; no web UI port taken on a shared machine.
+BASE_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "16384",
+    "spark.sql.shuffle.partitions": "8",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+}
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where a command runs. ``master`` and ``conf`` matter only to the spark engine."""
+
+    name: str = "local"
+    master: str = DEFAULT_MASTER
+    conf: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def choose(cls, name: str | None, master: str | None, table: Mapping[str, Any]) -> Engine:
+        """The engine the command line names (``name``, ``master``), else ``[engine]`` (``table``)."""
+        chosen = name or table.get("name") or "local"
+        if chosen not in ENGINES:
+            raise UsageError(f"--engine {chosen}: must be {' or '.join(ENGINES)}")
+        conf = {str(k): str(v) for k, v in dict(table.get("conf") or {}).items()}
+        return cls(chosen, master or table.get("master") or DEFAULT_MASTER, conf)
+
+    @property
+    def is_spark(self) -> bool:
+        return self.name == "spark"
+
+    def record(self) -> dict[str, Any]:
+        """What a manifest says of the engine (never the conf: it may hold credentials)."""
+        return {"name": self.name} | ({"master": _public_master(self.master)} if self.is_spark else {})
+
+
+def _public_master(master: str) -> str:
+    """The master URL without any user:password part."""
+    scheme, _, rest = master.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}" if rest else master
+
+
+def require_pyspark() -> Any:
+    """Import pyspark, or say how to install it."""
+    try:
+        import pyspark
+    except ImportError:
+        raise UsageError(f"the spark engine needs pyspark, which is not installed: {INSTALL_HINT}") from None
+    return pyspark
+
+
+def spark_session(engine: Engine) -> Any:
+    """The SparkSession of ``engine`` (one per process: Spark's own rule), created on first use.
+
+    Executors run this interpreter unless the conf or PYSPARK_PYTHON says otherwise, so that on this
+    machine (local mode, a standalone cluster on loopback) they have corpus-tools and its libraries.
+    On a cluster, every worker needs corpus-tools installed under the same interpreter path
+    (docs/spark.md)."""
+    require_pyspark()
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.master(engine.master).appName("corpus-tools")
+    for key, value in {**BASE_CONF, **engine.conf}.items():
+        builder = builder.config(key, value)
+    try:
+        return builder.getOrCreate()
+    except Exception as error:  # no Java, an unreachable master: py4j and Spark raise their own kinds
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UsageError(f"spark engine: no session at {_public_master(engine.master)} ({first})") from None
