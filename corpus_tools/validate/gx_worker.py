@@ -67,36 +67,49 @@ def validate_table(gx_context, *, table: str, suite: dict[str, Any], frame, para
     caches every batch's dataframe for the life of its source (and GX keeps the context alive
     globally), which held all seven frames, 400 MB at a million posts, to the end of the process.
     """
-    import great_expectations as gx
     import pandas as pd
 
     source = gx_context.data_sources.add_pandas("corpus_tools")
+    values = {k: None if v is None else pd.Timestamp(v) for k, v in parameters.items()}
+    found = run_suite(gx_context, source, table=table, suite=suite, dataframe=frame.to_pandas(), parameters=values,
+                      examples=examples, docs=docs, result_format=result_format, name=name)
+    results = {check_id: plain(result.to_json_dict()) for check_id, result in found.items()}
+    del found
+    gx_context.data_sources.delete(source.name)
+    return results
+
+
+def run_suite(gx_context, source, *, table: str, suite: dict[str, Any], dataframe, parameters: dict[str, Any],
+              examples: int, docs: bool, result_format: str, name: str | None, index_columns: tuple[str, ...] = ()
+              ) -> dict[str, Any]:
+    """Run ``suite`` on ``dataframe`` (of the kind GX's data ``source`` reads: pandas, or Spark) in a
+    checkpoint: GX's result objects, by expectation id. ``index_columns`` name failing rows in the
+    results (a Spark DataFrame has no row positions of its own)."""
+    import great_expectations as gx
+
     batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole table")
     definition = gx_context.validation_definitions.add(gx.ValidationDefinition(
         name=name or table, data=batch, suite=gx_context.suites.add(gx_suite(suite))))
     # Only our site: the ephemeral context also has a default one in a temporary folder.
     actions = [gx.checkpoint.UpdateDataDocsAction(name="data docs", site_names=[SITE])] if docs else []
+    indexed = {"unexpected_index_column_names": list(index_columns)} if index_columns else {}
     checkpoint = gx_context.checkpoints.add(gx.Checkpoint(
         name=name or table, validation_definitions=[definition], actions=actions,
         result_format={"result_format": result_format, "partial_unexpected_count": examples,
-                       "return_unexpected_index_query": False}))
-    values = {k: None if v is None else pd.Timestamp(v) for k, v in parameters.items()}
-    outcome = checkpoint.run(batch_parameters={"dataframe": frame.to_pandas()}, expectation_parameters=values)
-    results = {result.expectation_config.meta["id"]: _plain(result.to_json_dict())
-               for run in outcome.run_results.values() for result in run.results}
-    del outcome, batch, definition, checkpoint
-    gx_context.data_sources.delete(source.name)
-    return results
+                       "return_unexpected_index_query": False, **indexed}))
+    outcome = checkpoint.run(batch_parameters={"dataframe": dataframe}, expectation_parameters=parameters)
+    return {result.expectation_config.meta["id"]: result
+            for run in outcome.run_results.values() for result in run.results}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A GX result value as plain data (timestamps as ISO text), which the caller reads without pandas."""
     import pandas as pd
 
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.isoformat()
     if isinstance(value, float) and value != value:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from ..core.engine import Engine, require_pyspark
 from ..core.progress import progress, stage
 from ..core.publish import read_stable
 from ..core.schema import load_schemas
@@ -170,37 +172,41 @@ def _run_gx(gx: GXProcess, runnable: dict[str, list[Spec]], computed, store: Sto
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
              junit: Path | None = None, html: Path | None = None, docs: Path | None = None,
              now: datetime | None = None, label: str | None = None, overrides: dict[str, Any] | None = None,
-             private_terms: set[str] | None = None) -> ValidationResult:
+             private_terms: set[str] | None = None, engine: Engine | None = None) -> ValidationResult:
     """Validate the data package or folder of tables at ``path``; write the reports asked for.
 
     ``label`` names the dataset in the reports (build passes the descriptor's path, not its staging folder);
     ``overrides`` are a dataset's own thresholds and severities (dataset.toml's ``[validation]``), applied
     over ``config``; ``private_terms`` are the persons' ids and names the inputs held (a build passes
-    them, so that no name check is skipped).
+    them, so that no name check is skipped); ``engine`` is where the checks run (``Engine("spark",
+    master)``: on Spark, with the same results; default: this machine).
 
     Example: ``validate(Path("datapackage.json"), junit=Path("reports/validation.junit.xml")).exit_code``
     """
     return read_stable(path if path.is_dir() else path.parent, lambda: _validate(
         path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs, now=now,
-        label=label, overrides=overrides, private_terms=private_terms))
+        label=label, overrides=overrides, private_terms=private_terms, engine=engine or Engine()))
 
 
 def _validate(path: Path, *, config: Path | None, fail_on: str, report: Path | None, junit: Path | None,
               html: Path | None, docs: Path | None, now: datetime | None, label: str | None,
-              overrides: dict[str, Any] | None, private_terms: set[str] | None) -> ValidationResult:
+              overrides: dict[str, Any] | None, private_terms: set[str] | None, engine: Engine) -> ValidationResult:
     if fail_on not in FAIL_ON:
         raise UsageError(f"{{fail_on}} must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", options=["fail_on"])
-    with GXProcess(docs) as gx:  # GX loads in its own process while this one reads and scans
+    if engine.is_spark:
+        require_pyspark()  # before anything is read: without it, say how to install it
+    # Locally, GX loads in its own process while this one reads and scans; on Spark it runs here.
+    with nullcontext() if engine.is_spark else GXProcess(docs) as gx:
         settings, schemas, timer = load_config(config, overrides=overrides), load_schemas(), _Timer()
         outcome = _checked(path, gx, settings=settings, schemas=schemas, config=config, fail_on=fail_on, now=now,
-                           label=label, timer=timer, private_terms=private_terms)
+                           label=label, timer=timer, private_terms=private_terms, engine=engine, docs=docs)
     reports.write(outcome, report=report, junit=junit, html=html)
     return outcome
 
 
-def _checked(path: Path, gx: GXProcess, *, settings, schemas, config: Path | None, fail_on: str,
-             now: datetime | None, label: str | None, timer: _Timer,
-             private_terms: set[str] | None) -> ValidationResult:
+def _checked(path: Path, gx: GXProcess | None, *, settings, schemas, config: Path | None, fail_on: str,
+             now: datetime | None, label: str | None, timer: _Timer, private_terms: set[str] | None,
+             engine: Engine, docs: Path | None) -> ValidationResult:
     from .suites import families  # the families' numba loops: loaded once GX is loading beside us
 
     started = time.perf_counter()
@@ -218,7 +224,15 @@ def _checked(path: Path, gx: GXProcess, *, settings, schemas, config: Path | Non
     store = Store({name: table.path for name, table in dataset.tables.items()}, private_terms=private_terms)
     runnable = _runnable(specs, schemas, broken, dataset, results, private_terms)
     statistics: dict[str, Any] = {"rows": {t: store.rows(t) for t in schemas}}
-    if runnable:
+    if runnable and engine.is_spark:
+        from .spark.run import run_on_spark
+
+        found, computed = run_on_spark(engine, dataset, runnable, schemas, settings, rows=statistics["rows"],
+                                       parameters=_parameters(dataset, now or datetime.now(UTC)), docs=docs,
+                                       private_terms=private_terms, timer=timer)
+        results.update(found)
+        statistics.update(computed)
+    elif runnable:
         parameters, early = _parameters(dataset, now or datetime.now(UTC)), _declared_only(runnable, schemas, store)
         _start_gx(gx, early, store, parameters=parameters, examples=settings.examples, timer=timer)
         computed = _computed(dataset, store, checks, timer)

@@ -22,6 +22,7 @@ coverage_end), so the saved suites stay the same from run to run. The shares of 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -101,8 +102,12 @@ class Dates(Family):
 
 
 def _date_statistics(store: Store) -> dict:
-    """How many posts have each date source; the share whose date is inferred or missing."""
-    sources = Counter(store.column("posts", "date_source").to_pylist())
+    return date_statistics(Counter(store.column("posts", "date_source").to_pylist()))
+
+
+def date_statistics(sources: Mapping[str | None, int]) -> dict:
+    """From the posts' count by date source (both engines call this): how many posts have each, and
+    the share whose date is inferred or missing."""
     total = sum(sources.values())
     inferred = sum(n for s, n in sources.items() if s != "platform")
     counts = {("missing" if s is None else s): n for s, n in sorted(sources.items(), key=lambda i: str(i[0]))}

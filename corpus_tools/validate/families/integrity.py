@@ -43,6 +43,19 @@ def _references(schemas) -> list[tuple[str, str, str, str]]:
     return found
 
 
+def text_facts(batch: TextBatch) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    """Per text of ``batch`` (both engines call this): its visible characters (-1 for a null text),
+    the interface string it holds (or null), and whether it is NFC (null for a null text)."""
+    visible = np.where(batch.nulls, -1, batch.visible_chars)
+    names = np.array([None, *INTERFACE_STRINGS], dtype=object)
+    interface = pa.array(names[batch.interface + 1], pa.string())
+    nfc = np.ones(len(batch), bool)
+    doubtful = np.flatnonzero(batch.nfc_unsafe & ~batch.nulls)
+    texts = batch.array.take(pa.array(doubtful)).to_pylist()
+    nfc[doubtful] = [unicodedata.is_normalized("NFC", text) for text in texts]
+    return visible, interface, pa.array(nfc, mask=batch.nulls)
+
+
 class Integrity(Family):
     name = "integrity"
     reads_text = True
@@ -69,14 +82,10 @@ class Integrity(Family):
         ]
 
     def consume(self, batch: TextBatch) -> None:
-        self._visible.append(np.where(batch.nulls, -1, batch.visible_chars))
-        names = np.array([None, *INTERFACE_STRINGS], dtype=object)
-        self._interface.append(pa.array(names[batch.interface + 1], pa.string()))
-        nfc = np.ones(len(batch), bool)
-        doubtful = np.flatnonzero(batch.nfc_unsafe & ~batch.nulls)
-        texts = batch.array.take(pa.array(doubtful)).to_pylist()
-        nfc[doubtful] = [unicodedata.is_normalized("NFC", text) for text in texts]
-        self._nfc.append(pa.array(nfc, mask=batch.nulls))
+        visible, interface, nfc = text_facts(batch)
+        self._visible.append(visible)
+        self._interface.append(interface)
+        self._nfc.append(nfc)
 
     def _unresolved(self, store: Store) -> dict[str, dict[str, pa.Array]]:
         columns: dict[str, dict[str, pa.Array]] = {}

@@ -143,13 +143,17 @@ class Repetition(Family):
                           thresholds=dict(zip(self.names, self.thresholds.tolist())))]
 
     def consume(self, batch: TextBatch) -> None:
+        self._reasons.append(self.reasons(batch))
+
+    def reasons(self, batch: TextBatch) -> pa.Array:
+        """Per text of ``batch`` (both engines call this): the measures over their thresholds, or null."""
         values = measures(batch, ngrams=tuple(self.config.ngram_thresholds))
         over = values > self.thresholds
         reasons = [None] * len(batch)
         for row in np.flatnonzero(over.any(axis=1)):
             reasons[row] = "; ".join(f"{self.labels[k]} {values[row, k]:.2f} > {self.thresholds[k]:.2f}"
                                      for k in np.flatnonzero(over[row]))
-        self._reasons.append(pa.array(reasons, pa.string()))
+        return pa.array(reasons, pa.string())
 
     def columns(self, store) -> dict[str, dict[str, pa.Array]]:
         reasons = pa.concat_arrays(self._reasons) if self._reasons else pa.array([], pa.string())

@@ -1,0 +1,1 @@
+"""validate on the Spark engine: the same checks and results as the local engine, computed on Spark."""

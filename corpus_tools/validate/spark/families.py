@@ -1,0 +1,119 @@
+"""The checks' computed columns on Spark: for each column a local family computes (``families/``), the
+same values row for row, as Spark window functions, joins and aggregations over the whole table (no
+table is collected to the driver). Each function takes a Spark DataFrame with a ``row`` column (the
+row's position in its Parquet file) and returns it with the computed column added:
+
+- exact duplicates (``duplicates``): windows over (channel, text hash) and over the text hash, each
+  failing row named by its group's size and first post, as ``Duplicates.columns`` names it;
+- channel order (``dates``): the latest dated earlier post of the channel, by message id where the
+  channel numbers every post, else by row;
+- references (``integrity``): a left join with the referenced table's distinct keys;
+- privacy (``privacy``): the raw user id patterns, and a broadcast join with the private terms.
+
+The text's own facts (hash, visible characters, interface strings, NFC, repetition) come from
+``spark.text``; near-duplicates from ``spark.near_duplicates``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..families.integrity import _references
+from ..families.privacy import RAW_IDS, USER_ID
+
+DUPLICATE_COLUMNS = ("text__duplicate_in_channel", "text__duplicate_across_channels")
+
+
+def _spark() -> tuple[Any, Any]:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    return F, Window
+
+
+def references(schemas) -> dict[str, list[tuple[str, str, str]]]:
+    """Each table's (field, referenced table, referenced field) of every foreign key."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for table, field, target, target_field in _references(schemas):
+        found.setdefault(table, []).append((field, target, target_field))
+    return found
+
+
+def with_exact_duplicates(posts: Any) -> Any:
+    """``DUPLICATE_COLUMNS``: for a text (with a visible character) that other posts of its channel
+    (across channels: of another channel) share, how many posts share it and the first of them."""
+    F, Window = _spark()
+    posts = posts.withColumn("__compared", F.col("text__hash").isNotNull() & (F.col("text__visible_chars") > 0)) \
+        .withColumn("__channel", F.coalesce(F.col("channel"), F.lit("")))
+    in_channel = Window.partitionBy("__compared", "__channel", "text__hash")
+    across = Window.partitionBy("__compared", "text__hash")
+    spread = F.min("__channel").over(across) != F.max("__channel").over(across)
+    return posts.withColumn(DUPLICATE_COLUMNS[0], _group(in_channel, "posts of its channel", F.lit(True))) \
+        .withColumn(DUPLICATE_COLUMNS[1], _group(across, "posts", spread)).drop("__compared", "__channel")
+
+
+def _group(window: Any, what: str, shared: Any) -> Any:
+    """'N WHAT have this text, first ID' for the compared rows of a group of two or more, when ``shared``."""
+    F, _ = _spark()
+    size = F.count(F.lit(1)).over(window)
+    first = F.coalesce(F.min(F.struct("row", "post_id")).over(window)["post_id"], F.lit("None"))
+    return F.when(F.col("__compared") & (size > 1) & shared,
+                  F.format_string(f"%d {what} have this text, first %s", size, first))
+
+
+def with_previous_date(posts: Any) -> Any:
+    """``published_at__previous``: the date of the latest earlier dated post of the channel, where
+    earlier is by message id when every post of the channel has a numeric one, else by row."""
+    F, Window = _spark()
+    channel = F.coalesce(F.col("channel"), F.lit(""))
+    numeric = F.coalesce(F.col("message_id").rlike(r"^[0-9]+\z"), F.lit(False))
+    posts = posts.withColumn("__channel", channel).withColumn("__numeric", numeric.cast("int"))
+    numbered = F.min("__numeric").over(Window.partitionBy("__channel")) == 1
+    posts = posts.withColumn("__order", F.when(numbered, F.col("message_id").cast("long")).otherwise(F.col("row")))
+    earlier = Window.partitionBy("__channel").orderBy("__order", "row").rowsBetween(Window.unboundedPreceding, -1)
+    return posts.withColumn("published_at__previous", F.last("published_at", ignorenulls=True).over(earlier)) \
+        .drop("__channel", "__numeric", "__order")
+
+
+def distinct_keys(values: Any) -> Any:
+    """The distinct values of a one-column DataFrame, as the column ``__target`` (for ``with_unresolved``)."""
+    F, _ = _spark()
+    return values.select(F.col(values.columns[0]).alias("__target")).distinct()
+
+
+def with_unresolved(frame: Any, field: str, keys: Any) -> Any:
+    """``FIELD__unresolved``: the value of ``field`` where ``keys`` (``distinct_keys`` of the referenced
+    column) does not hold it, else null."""
+    F, _ = _spark()
+    joined = frame.join(keys.withColumn("__found", F.lit(True)), F.col(field) == F.col("__target"), "left")
+    missing = F.col(field).isNotNull() & F.col("__found").isNull()
+    return joined.withColumn(f"{field}__unresolved", F.when(missing, F.col(field))).drop("__target", "__found")
+
+
+def java_pattern(pattern: str) -> str:
+    """A pattern of ``privacy`` (pyarrow's RE2 syntax) for Java's regex: RE2's ``$`` matches at the
+    very end only, Java's also before a final newline, which ``\\z`` does not."""
+    return re.sub(r"(?<!\\)\$", r"\\z", pattern)
+
+
+def with_raw_user_id(frame: Any, table: str, column: str) -> Any:
+    """``COLUMN__raw_user_id``: the value where it looks like a raw user id (``privacy.RAW_IDS``)."""
+    F, _ = _spark()
+    pattern = java_pattern(RAW_IDS.get((table, column), USER_ID))
+    return frame.withColumn(f"{column}__raw_user_id", F.when(F.col(column).rlike(pattern), F.col(column)))
+
+
+def with_private_name(frame: Any, column: str, terms: Any) -> Any:
+    """``COLUMN__private_name``: the value where it is one of ``terms`` (a DataFrame of one column
+    ``__term``, small enough to broadcast), else null."""
+    F, _ = _spark()
+    marked = F.broadcast(terms.distinct().withColumn("__private", F.lit(True)))
+    joined = frame.join(marked, F.col(column) == F.col("__term"), "left")
+    return joined.withColumn(f"{column}__private_name", F.when(F.col("__private"), F.col(column))) \
+        .drop("__term", "__private")
+
+
+def date_sources(posts: Any) -> dict[str | None, int]:
+    """How many posts have each ``date_source`` (a handful of values, null among them)."""
+    return {row["date_source"]: row["count"] for row in posts.groupBy("date_source").count().collect()}
