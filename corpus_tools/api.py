@@ -49,14 +49,19 @@ def __getattr__(name: str) -> Any:
 
 def validate(path: Path, *, config: Path | None = None, fail_on: str = "error", report: Path | None = None,
              junit: Path | None = None, html: Path | None = None, docs: Path | None = None,
-             now: datetime | None = None) -> ValidationResult:
+             now: datetime | None = None, engine: str | None = None,
+             spark_master: str | None = None) -> ValidationResult:
     """Run the validation suites on a datapackage.json or a folder of tables; write the reports asked for
-    (``html``: the self-contained HTML report, which opens offline).
+    (``html``: the self-contained HTML report, which opens offline). ``engine`` is ``local`` (the
+    default) or ``spark``, with ``spark_master`` its master URL (default ``local[*]``): the same checks
+    and results, computed on Spark.
 
     GX and numba load on the first call, not on import, so ``corpus-tools --help`` stays fast.
 
     Example: ``api.validate(Path("datapackage.json"), junit=Path("validation.junit.xml")).exit_code`` -> 0
     """
+    from .core.engine import Engine
     from .validate.run import validate as run
 
-    return run(path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs, now=now)
+    return run(path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs, now=now,
+               engine=Engine.choose(engine, spark_master, {}))

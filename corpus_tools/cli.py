@@ -299,6 +299,12 @@ def validate(
                                               "warnings fail too.")] = "error",
     config: Annotated[Path | None, typer.Option(help="Validation config overriding schemas/validation.toml "
                                                       "(severities, thresholds).", metavar="FILE")] = None,
+    engine: Annotated[str | None, typer.Option(help="Where the checks run: local (this machine, the default) or "
+                                                    "spark (Apache Spark; needs the spark extra).",
+                                               metavar="local|spark", show_default=False)] = None,
+    spark_master: Annotated[str | None, typer.Option(help="With --engine spark: the master URL (local[N] for N cores "
+                                                          "here, spark://HOST:7077, yarn, k8s://...; default: every "
+                                                          "core here).", metavar="URL", show_default=False)] = None,
 ) -> None:
     """Run the validation suites on a data package and print a summary; exit 1 when a check fails.
 
@@ -306,7 +312,8 @@ def validate(
     """
     from . import api
 
-    result = _run(api.validate, path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs)
+    result = _run(api.validate, path, config=config, fail_on=fail_on, report=report, junit=junit, html=html, docs=docs,
+                  engine=engine, spark_master=spark_master)
     _print_validation(result)
     raise typer.Exit(result.exit_code)
 

@@ -85,8 +85,8 @@ class SparkGX:
         by_id = {spec.id: spec for spec in specs}
         results = {}
         for check_id, result in found.items():
-            result.result = _aware(result.result)
-            results[check_id] = _positions(by_id[check_id], plain(result.to_json_dict()))
+            result.result = _positions(by_id[check_id], _aware(result.result))
+            results[check_id] = plain(result.to_json_dict())
             if by_id[check_id].expectation in UNIQUE and examples and not results[check_id]["success"] and \
                     "element_count" in (results[check_id]["result"] or {}):
                 _first_duplicates(by_id[check_id], frame, results[check_id]["result"], examples)
@@ -113,20 +113,24 @@ def _value(spec: Spec, row: dict[str, Any]) -> Any:
     kwargs = spec.kwargs
     if "column_list" in kwargs:
         return {c: row[c] for c in kwargs["column_list"]}
-    if "column_A" in kwargs:
-        return [row[kwargs["column_A"]], row[kwargs["column_B"]]]
+    if "column_A" in kwargs:  # pandas gives a pair's values as numpy's: timestamps as naive UTC text
+        return [_numpy_text(row[kwargs["column_A"]]), _numpy_text(row[kwargs["column_B"]])]
     return row.get(kwargs.get("column"))
 
 
-def _positions(spec: Spec, found: dict[str, Any]) -> dict[str, Any]:
-    """``found`` with its failing rows as positions, in row order, each with its value."""
-    result = found.get("result") or {}
-    index = result.get("partial_unexpected_index_list")
+def _numpy_text(value: Any) -> Any:
+    """A timestamp as ``numpy.datetime_as_string`` writes a microsecond one (as GX on pandas lists it)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") if isinstance(value, datetime) else value
+
+
+def _positions(spec: Spec, result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """GX's ``result`` with its failing rows as positions, in row order, each with its value."""
+    index = (result or {}).get("partial_unexpected_index_list")
     if index and isinstance(index[0], dict):
         ordered = sorted(index, key=lambda row: row[ROW])
         result["partial_unexpected_index_list"] = [row[ROW] for row in ordered]
         result["partial_unexpected_list"] = [_value(spec, row) for row in ordered]
-    return found
+    return result
 
 
 def _first_duplicates(spec: Spec, frame: Any, result: dict[str, Any], examples: int) -> None:
