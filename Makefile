@@ -32,10 +32,12 @@ test: $(STAMP)
 suites: $(STAMP)
 	$(BIN)/python -m corpus_tools.validate.suites
 
-# The benchmark (see benchmarks/run.py): make bench, or make bench SIZES="100k 1M 10M".
+# The benchmark (see benchmarks/run.py): make bench, or make bench SIZES="100k 1M 10M"; ENGINE=spark also
+# runs convert, validate and build on the spark engine (make bench SIZES=10M ENGINE=spark EXTRAS=test,spark).
 SIZES ?= 100k 1M
+ENGINE ?= local
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py $(SIZES)
+	$(BIN)/python benchmarks/run.py $(SIZES) --engine $(ENGINE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -47,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import small
+from spark_steps import spark_steps
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -56,7 +57,7 @@ FRICTIONLESS_ROWS = 20_000  # rows frictionless validates; the rest is extrapola
 TARGETS = {
     "build_seconds_1M": 120, "build_peak_rss_mb_1M": 2048, "convert_over_floor": 3.0,
     "validate_speedup_over_frictionless": 50.0, "build_over_floor_1M": 2.0, "bundled_validate_over_gx_floor": 1.3,
-    "fresh_clone_build_seconds": 90, "html_messages_per_core_second": 5000,
+    "fresh_clone_build_seconds": 90, "html_messages_per_core_second": 5000, "spark_driver_rss_mb": 2048,
 }
 HTML_MESSAGES, TME_POSTS = 100_000, 100_000
 
@@ -119,9 +120,9 @@ def pa_table(batch):
     return pa.Table.from_batches([batch])
 
 
-def _dataset(work: Path, corpus: Path) -> Path:
+def _dataset(work: Path, corpus: Path, name: str = "dataset") -> Path:
     """A dataset folder whose one input is the export (hard-linked: no copy of gigabytes)."""
-    folder = work / "dataset"
+    folder = work / name
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "raw").mkdir(parents=True)
     os.link(corpus, folder / "raw" / corpus.name)
@@ -148,7 +149,7 @@ def _stages(log: Path) -> dict:
     return {}
 
 
-def run_size(size: str, work_root: Path) -> dict:
+def run_size(size: str, work_root: Path, engine: str = "local") -> dict:
     n = posts(size)
     work = work_root / size
     work.mkdir(parents=True, exist_ok=True)
@@ -180,6 +181,10 @@ def run_size(size: str, work_root: Path) -> dict:
     steps["package"] = measure("package", [cli, "package", str(dataset), "--bump", "minor", "--allow-invalid"],
                                work / "package.log")
     steps["package"]["stages"] = _stages(work / "package.log")
+    if engine == "spark":
+        env = {"CORPUS_TOOLS_PSEUDONYM_KEY": "corpus-tools-benchmark", **os.environ, "CI": "1"}
+        steps.update(spark_steps(cli, work, corpus, _dataset(work, corpus, "dataset-spark"), env))
+        steps["build_spark"]["stages"] = _stages(work / "build_spark.log")
     for step in steps.values():
         step["posts_per_second"] = round(n / step["seconds"]) if step.get("seconds") else None
     return {"posts": n, "input_bytes": corpus.stat().st_size, "planted": {k: truth["counts"][k] for k in
@@ -238,6 +243,7 @@ def verdicts(results: dict) -> list[dict]:
             out.append({"size": size, "target": f"build peak RSS under {TARGETS['build_peak_rss_mb_1M']} MB",
                         "value": f"{build['peak_rss_mb']:.0f} MB",
                         "met": build["peak_rss_mb"] < TARGETS["build_peak_rss_mb_1M"]})
+    out += _spark_verdicts(results)
     out += _small_verdicts(results)
     memory = results.get("synth_memory")
     if memory:
@@ -259,6 +265,22 @@ def verdicts(results: dict) -> list[dict]:
             out.append({"size": f"{small['posts']:,} -> {large['posts']:,}",
                         "target": f"{step} peak RSS grows far slower than N (x{factor:.0f})",
                         "value": f"x{growth:.2f}", "met": growth < factor / 4})
+    return out
+
+
+def _stage_text(step: dict) -> str:
+    return ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
+
+
+def _spark_verdicts(results: dict) -> list[dict]:
+    out = []
+    for size, r in results["sizes"].items():
+        build = r["steps"].get("build_spark")
+        if build:
+            out.append({"size": size, "target": "build on spark (local[2]) with the "
+                        f"driver's peak RSS under {TARGETS['spark_driver_rss_mb']} MB",
+                        "value": f"{build['peak_rss_mb']:.0f} MB",
+                        "met": build["exit_code"] == 0 and build["peak_rss_mb"] < TARGETS["spark_driver_rss_mb"]})
     return out
 
 
@@ -313,6 +335,9 @@ def markdown(results: dict) -> str:
                 (r1, r2), (t1, t2) = step["rows_checked"], step["seconds_at_rows"]
                 note = (f"measured on the first {r1:,} and {r2:,} rows ({t1} s, {t2} s), extrapolated to N"
                         if step["extrapolated"] else "")
+            elif "jvm_rss_mb" in step:  # a spark step: its driver's two processes, and all of them
+                note = (f"Python {step['python_rss_mb']:.0f} MB + JVM {step['jvm_rss_mb']:.0f} MB; all processes "
+                        f"{step['tree_rss_mb']:.0f} MB" + (f"; {_stage_text(step)}" if step.get("stages") else ""))
             elif step.get("stages"):
                 note = ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
             elif name == "validate" and step["exit_code"] == 1:
@@ -351,6 +376,8 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", default=["100k", "1M"])
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("BENCH_WORK", "/tmp/corpus-tools-bench")))
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--engine", choices=("local", "spark"), default="local", help="spark: also run convert, "
+                        "validate and build on the spark engine (local[2]) at each size (benchmarks/spark_steps.py)")
     parser.add_argument("--html-only", action="store_true", help="measure the HTML readers alone, into the "
                         "results already in --out")
     args = parser.parse_args()
@@ -361,7 +388,7 @@ def main() -> None:
         results = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": platform.machine(),
                    "cpus": os.cpu_count(), "python": platform.python_version(), "sizes": {}}
         for size in args.sizes:
-            results["sizes"][size] = run_size(size, args.work)
+            results["sizes"][size] = run_size(size, args.work, args.engine)
         results["synth_memory"] = synth_memory()
         results["validate_bundled"] = small.validate_against_floors()
         results["fresh_clone"] = small.fresh_clone_build()

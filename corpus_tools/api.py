@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .convert.run import ConvertResult, convert
+    from .core.engine import Engine
     from .convert.steps.dating import Period
     from .convert.steps.privacy import Privacy
     from .package.build import BuildResult, build, package
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from .validate.results import ValidationResult
 
 # Where each name lives (imported on first use).
-_HOMES = {"ConvertResult": ".convert.run", "convert": ".convert.run", "Period": ".convert.steps.dating",
+_HOMES = {"ConvertResult": ".convert.run", "convert": ".convert.run", "Engine": ".core.engine", "Period": ".convert.steps.dating",
           "Privacy": ".convert.steps.privacy",
           "BuildResult": ".package.build", "build": ".package.build", "package": ".package.build",
           "InitResult": ".package.init", "init": ".package.init",
@@ -34,7 +35,7 @@ _HOMES = {"ConvertResult": ".convert.run", "convert": ".convert.run", "Period": 
           "PackageDiff": ".package.versioning.diff", "compare": ".package.versioning.diff",
           "SynthResult": ".synth", "synth": ".synth"}
 
-__all__ = ["BuildResult", "ConvertResult", "InitResult", "PackageDiff", "Period", "Privacy", "SynthResult",
+__all__ = ["BuildResult", "ConvertResult", "Engine", "InitResult", "PackageDiff", "Period", "Privacy", "SynthResult",
            "VerifyResult",
            "build", "compare", "convert", "init", "package", "synth", "validate", "verify"]
 

@@ -122,6 +122,15 @@ def _column_overrides(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
+# Where a command runs (core.engine; docs/spark.md). Declared once, used by convert, build and package.
+EngineOption = Annotated[str | None, typer.Option("--engine", metavar="ENGINE", help="Where to run: local (this "
+                         "machine's processes; the default) or spark (needs the spark extra); overrides "
+                         "dataset.toml's [engine] name.", show_default=False)]
+MasterOption = Annotated[str | None, typer.Option("--spark-master", metavar="URL", help="The Spark master for "
+                         "--engine spark: local[N], spark://HOST:7077, yarn, k8s://... (default: [engine] master, "
+                         "else local[*]).", show_default=False)]
+
+
 @app.command()
 def convert(
     inputs: Annotated[list[Path], typer.Argument(help="Input files (or export folders), converted together into "
@@ -150,6 +159,8 @@ def convert(
     include_chat: Annotated[list[str] | None, typer.Option(help="A personal chat of a full-account export to read "
                                                                 "(name or id; repeatable): they are left out "
                                                                 "otherwise.", metavar="CHAT")] = None,
+    engine: EngineOption = None,
+    spark_master: MasterOption = None,
 ) -> None:
     """Convert raw inputs into the declared Parquet tables; private persons get pseudonyms.
 
@@ -162,7 +173,7 @@ def convert(
     privacy = _run(api.Privacy.given, key_file=key_file, throwaway=throwaway_key)
     result = _run(api.convert, inputs, out, format=format, channel=channel, period=parsed, tz=tz,
                   columns=columns, max_rejects=max_rejects, workers=workers, privacy=privacy,
-                  include_chats=include_chat or [])
+                  include_chats=include_chat or [], engine=_run(api.Engine.choose, engine, spark_master, {}))
     _print_conversion(result)
 
 
@@ -199,6 +210,8 @@ def build(
     config: Annotated[Path, typer.Option("--config", "-c", help="The dataset's config file.")] = Path("dataset.toml"),
     allow_invalid: Annotated[bool, typer.Option("--allow-invalid", help="Publish even when a validation check fails "
                                                 "at error severity; the descriptor records it.")] = False,
+    engine: EngineOption = None,
+    spark_master: MasterOption = None,
 ) -> None:
     """Convert the dataset's inputs, check and validate the tables, and write datapackage.json (what `make build` runs).
 
@@ -206,7 +219,7 @@ def build(
     """
     from . import api
 
-    result = _run(api.build, config, allow_invalid=allow_invalid)
+    result = _run(api.build, config, allow_invalid=allow_invalid, engine=engine, spark_master=spark_master)
     _print_conversion(result.convert)
     _print_validation(result.validation)
     _print_release(result)
@@ -237,6 +250,8 @@ def package(
     archive: Annotated[bool, typer.Option("--archive", help="Also write dist/NAME-VERSION.zip.")] = False,
     allow_invalid: Annotated[bool, typer.Option("--allow-invalid", help="Publish even when a validation check "
                                                 "fails at error severity; the descriptor records it.")] = False,
+    engine: EngineOption = None,
+    spark_master: MasterOption = None,
 ) -> None:
     """Publish a new version of the dataset: build it, check the version against the change, write
     the descriptor, CSV copies, croissant.json, data card and CHANGELOG entry.
@@ -246,7 +261,7 @@ def package(
     from . import api
 
     result = _run(api.package, directory, version=version, bump=bump, previous=previous, force=force, archive=archive,
-                  allow_invalid=allow_invalid)
+                  allow_invalid=allow_invalid, engine=engine, spark_master=spark_master)
     _print_conversion(result.convert)
     _print_validation(result.validation)
     _print_release(result)

@@ -101,3 +101,31 @@ _runner = CliRunner()
 def invoke(*args):
     """Run ``corpus-tools ARGS...`` in this process (each argument made a string): the click Result."""
     return _runner.invoke(app, [str(a) for a in args])
+
+
+def spark_missing() -> str | None:
+    """Why the spark engine cannot run here (no pyspark, no Java), or None."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (make test EXTRAS=test,spark)"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "no Java for Spark"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark_engine():
+    """The spark engine on local[2], its session started once per test process (Spark allows one
+    per process). Skips without pyspark or Java, unless CORPUS_TOOLS_REQUIRE_SPARK is set (CI)."""
+    missing = spark_missing()
+    if missing:
+        if os.environ.get("CORPUS_TOOLS_REQUIRE_SPARK"):
+            pytest.fail(f"CORPUS_TOOLS_REQUIRE_SPARK is set but {missing}")
+        pytest.skip(missing)
+    from corpus_tools.core.engine import Engine, spark_session
+
+    engine = Engine("spark", "local[2]", {"spark.sql.shuffle.partitions": "2"})
+    spark_session(engine)
+    return engine

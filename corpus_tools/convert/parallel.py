@@ -51,7 +51,7 @@ PARTS = ".parts"
 
 @dataclass
 class _Task:
-    summary: Any  # convert.InputSummary
+    summary: Any  # convert.inputs.InputSummary
     shard: Shard
     options: ReaderOptions
     out: Path

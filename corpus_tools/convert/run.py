@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,16 +21,15 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..core.files import MANIFEST, sha256_file, write_atomic
+from ..core.engine import Engine
+from ..core.files import MANIFEST, write_atomic
 from ..core.publish import FolderLock, Publication, recover
-from ..core.records import Record, counted
-from ..core.schema import load_schemas
+from ..core.schema import TableSchema, load_schemas
 from ..errors import option_error
-from ..readers import detect_format, expand_inputs, reader_for
 from ..readers.base import ReaderOptions
-from ..readers.textfile import check_file
 from ..readers.timestamps import parse_zone
-from .merge import Collection, merge_copies, written_tables
+from .inputs import InputSummary, read_all, summaries
+from .merge import merge_copies, written_tables
 from .parallel import convert_parallel
 from .references import drop_dangling_replies
 from .scrub import mask_user_ids, user_ids
@@ -40,30 +38,6 @@ from .steps.base import chain
 from .steps.dating import Period
 from .steps.privacy import Privacy, Pseudonymise
 from .tables import write_tables
-
-
-@dataclass
-class InputSummary:
-    """What one input gave: the manifest's record of it."""
-
-    path: Path
-    source_file: str
-    format: str
-    bytes: int
-    sha256: str
-    posts: int = 0
-    rejects: int = 0
-    facts: dict[str, Any] = field(default_factory=dict)  # reader-specific: lines and their use
-    collected: datetime | None = None  # when the input was collected, if the user says
-
-    @property
-    def collection(self) -> Collection:
-        return Collection(self.source_file, self.collected)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"source_file": self.source_file, "format": self.format, "bytes": self.bytes,
-                "sha256": self.sha256, "collected": self.collected.isoformat() if self.collected else None,
-                "posts": self.posts, "rejects": self.rejects, **self.facts}
 
 
 @dataclass
@@ -91,46 +65,12 @@ class ConvertResult:
         return [f"{name}.parquet" for name in self.tables] + [MANIFEST]
 
 
-def source_names(paths: Sequence[Path]) -> list[str]:
-    """Names of the inputs in the tables: the file name, with as many of its folders as make it
-    distinct (several exports are all called result.json). Never more: the names must not depend on
-    where this machine keeps the files, so that the package reproduces anywhere.
-
-    >>> source_names([Path("/a/2024/result.json"), Path("/b/2025/result.json"), Path("/b/dump.txt")])
-    ['2024/result.json', '2025/result.json', 'dump.txt']
-    """
-    parts = list(dict.fromkeys(p.absolute().parts for p in paths))  # a path listed twice is one file
-    depth = [1] * len(parts)
-    while True:
-        names = ["/".join(p[-d:]) for p, d in zip(parts, depth)]
-        clashing = {n for n in names if names.count(n) > 1}
-        grow = [k for k, n in enumerate(names) if n in clashing and depth[k] < len(parts[k])]
-        if not grow:
-            named = dict(zip(parts, names))
-            return [named[p.absolute().parts] for p in paths]
-        for k in grow:
-            depth[k] += 1
-
-
-def _read_all(summaries: list[InputSummary], options: ReaderOptions) -> Iterator[Record]:
-    # One reader per format for the whole run, so what one input says about another is kept: the pages
-    # of one HTML export, forum topics created in an earlier file, a post in two saved pages.
-    readers: dict[str, Any] = {}
-    for summary in summaries:
-        if summary.format not in readers:  # (setdefault would build a reader per input, used or not)
-            readers[summary.format] = reader_for(summary.format, options)
-        reader = readers[summary.format]
-        tally: Counter = Counter()
-        yield from counted(reader.read(summary.path, summary.source_file), tally)
-        summary.posts, summary.rejects = tally["posts"], tally["rejects"]
-        summary.facts = reader.stats.get(summary.source_file, {})
-
-
 def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto", channel: str | None = None,
                  period: Period | None = None, tz: str | None = None, columns: dict[str, str] | None = None,
                  max_rejects: int | None = None, workers: int | None = None,
                  collected: Sequence[datetime | None] | None = None, privacy: Privacy | None = None,
-                 include_chats: Sequence[str] = (), posts_order: Sequence[str] = ()) -> ConvertResult:
+                 include_chats: Sequence[str] = (), posts_order: Sequence[str] = (),
+                 engine: Engine | None = None) -> ConvertResult:
     """Convert ``inputs`` into tables and a manifest written straight into ``out_dir``.
 
     ``collected`` gives each input's collection time (or None), which ranks copies of one post
@@ -139,8 +79,9 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
     ``parallel``); the output does not depend on it. ``posts_order`` names the columns the posts are
     expected to be sorted by (build passes the order it publishes them in): posts joined from parts
     declare it from the start, so that build need not write the posts again only to declare it; build
-    checks what holds and rewrites a table whose declaration is wrong. Callers that publish use
-    ``convert``, which stages this and publishes it all at once.
+    checks what holds and rewrites a table whose declaration is wrong. ``engine`` (default local) runs
+    the same readers and steps on Spark instead (``convert.spark``), with the same tables as a result.
+    Callers that publish use ``convert``, which stages this and publishes it all at once.
     """
     options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}),
                             include_chats=tuple(include_chats))
@@ -149,28 +90,20 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
     if workers is not None and workers < 1:
         raise option_error("workers", workers, "must be 1 or more")
     privacy = privacy or Privacy.from_environment()
-    summaries, notes = _summaries(inputs, list(collected or [None] * len(inputs)), format, options)
+    inputs_read, notes = summaries(inputs, list(collected or [None] * len(inputs)), format, options)
     schemas = load_schemas()
-    written = written_tables(schemas)
-    parallel = None if period is not None else convert_parallel(
-        summaries, out_dir, written, options=options, privacy=privacy, workers=workers or os.cpu_count() or 1,
-        max_rejects=max_rejects, posts_order=posts_order)
-    if parallel is not None:
-        _, step_stats, terms = parallel
+    if engine is not None and engine.is_spark:
+        from .spark.run import convert_on_spark  # pyspark: only when asked for
+
+        step_stats, terms = convert_on_spark(engine, inputs_read, out_dir, schemas, options=options, period=period,
+                                             privacy=privacy, max_rejects=max_rejects, posts_order=posts_order)
     else:
-        for summary in summaries:  # a parallel attempt that gave up leaves nothing counted
-            summary.posts, summary.rejects, summary.facts = 0, 0, {}
-        steps = pipeline_steps(period, max_rejects, privacy)
-        write_tables(chain(_read_all(summaries, options), steps), out_dir, written)
-        step_stats = {step.name: dict(sorted(step.stats.items())) for step in steps}
-        terms = next(s for s in steps if isinstance(s, Pseudonymise)).terms
-    step_stats["merge_copies"] = merge_copies(out_dir, schemas, [s.collection for s in summaries])
+        step_stats, terms = _convert_locally(inputs_read, out_dir, schemas, options=options, period=period,
+                                             privacy=privacy, max_rejects=max_rejects, workers=workers,
+                                             posts_order=posts_order)
     notes += _merge_notes(step_stats["merge_copies"])
-    if privacy.action("posts", "author_id") != "keep":
-        step_stats["mask_user_ids"] = {"masked": mask_user_ids(out_dir, schemas, user_ids(terms))}
-    step_stats["drop_dangling_replies"] = {"unlinked": drop_dangling_replies(out_dir / "posts.parquet", schemas["posts"])}
     result = ConvertResult(
-        out_dir=out_dir, inputs=summaries, steps=step_stats, notes=notes,
+        out_dir=out_dir, inputs=inputs_read, steps=step_stats, notes=notes,
         tables={name: pq.read_metadata(out_dir / f"{name}.parquet").num_rows for name in schemas},
         options={"format": format, "channel": channel, "period": str(period) if period else None, "tz": tz,
                  "columns": dict(sorted((columns or {}).items())), "max_rejects": max_rejects,
@@ -182,27 +115,28 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
     return result
 
 
-def _summaries(inputs: Sequence[Path], collected: list[datetime | None], format: str,
-               options: ReaderOptions) -> tuple[list[InputSummary], list[str]]:
-    """One summary per distinct input; an input listed twice, or the same file under two names, is
-    read once, and said so."""
-    when_of = {page: when for path, when in zip(inputs, collected) for page in expand_inputs([path])}
-    inputs = expand_inputs(list(inputs))  # an export folder stands for its pages, in page order
-    summaries, notes, seen = [], [], {}
-    for path, name in zip(inputs, source_names(inputs)):
-        when = when_of[path]
-        size = check_file(path)
-        digest = sha256_file(path)
-        if digest in seen:
-            first = seen[digest]
-            same = "listed twice" if Path(path).resolve() == first.path.resolve() else f"the same file as {first.source_file}"
-            notes.append(f"{name}: {same} (sha256 {digest[:12]}...); read once")
-            continue
-        fmt = detect_format(path, columns=options.columns) if format == "auto" else format
-        summary = InputSummary(path=path, source_file=name, format=fmt, bytes=size, sha256=digest, collected=when)
-        seen[digest] = summary
-        summaries.append(summary)
-    return summaries, notes
+def _convert_locally(inputs: list[InputSummary], out_dir: Path, schemas: dict[str, TableSchema], *,
+                     options: ReaderOptions, period: Period | None, privacy: Privacy, max_rejects: int | None,
+                     workers: int | None, posts_order: Sequence[str]) -> tuple[dict[str, dict[str, int]], set[str]]:
+    """The tables of ``inputs``, on this machine's processes; the steps' stats and the private terms met."""
+    written = written_tables(schemas)
+    parallel = None if period is not None else convert_parallel(
+        inputs, out_dir, written, options=options, privacy=privacy, workers=workers or os.cpu_count() or 1,
+        max_rejects=max_rejects, posts_order=posts_order)
+    if parallel is not None:
+        _, step_stats, terms = parallel
+    else:
+        for summary in inputs:  # a parallel attempt that gave up leaves nothing counted
+            summary.posts, summary.rejects, summary.facts = 0, 0, {}
+        steps = pipeline_steps(period, max_rejects, privacy)
+        write_tables(chain(read_all(inputs, options), steps), out_dir, written)
+        step_stats = {step.name: dict(sorted(step.stats.items())) for step in steps}
+        terms = next(s for s in steps if isinstance(s, Pseudonymise)).terms
+    step_stats["merge_copies"] = merge_copies(out_dir, schemas, [s.collection for s in inputs])
+    if privacy.action("posts", "author_id") != "keep":
+        step_stats["mask_user_ids"] = {"masked": mask_user_ids(out_dir, schemas, user_ids(terms))}
+    step_stats["drop_dangling_replies"] = {"unlinked": drop_dangling_replies(out_dir / "posts.parquet", schemas["posts"])}
+    return step_stats, terms
 
 
 def _merge_notes(stats: dict[str, int]) -> list[str]:

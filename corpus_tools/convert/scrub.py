@@ -37,17 +37,40 @@ def mask_user_ids(out_dir: Path, schemas: dict[str, TableSchema], ids: list[str]
     """Mask ``ids`` in the free-text columns of the tables in ``out_dir``; return how many were."""
     if not ids:
         return 0
-    patterns = {}  # one pattern per length, so that each mask is as long as what it masks
-    for user in ids:
-        patterns.setdefault(len(user), []).append(user)
-    regexes = [(rf"\b(?:{'|'.join(group)})\b", MASK * size) for size, group in sorted(patterns.items())]
-    masked = 0
+    regexes, masked = mask_patterns(ids), 0
     for name, schema in schemas.items():
-        columns = [c for c, kind in schema.personal.items() if kind in ("text", "raw")]
+        columns = free_text_columns(schema)
         path = out_dir / f"{name}.parquet"
         if columns and path.exists() and _holds(path, columns, regexes):
             masked += _rewrite(path, schema, columns, regexes)
     return masked
+
+
+def mask_patterns(ids: list[str]) -> list[tuple[str, str]]:
+    """(regex, mask) pairs masking ``ids``: one pattern per length, so that each mask is as long as what
+    it masks."""
+    patterns: dict[int, list[str]] = {}
+    for user in ids:
+        patterns.setdefault(len(user), []).append(user)
+    return [(rf"\b(?:{'|'.join(group)})\b", MASK * size) for size, group in sorted(patterns.items())]
+
+
+def free_text_columns(schema: TableSchema) -> list[str]:
+    """The columns of ``schema`` that hold free text (``"personal": "text"`` or ``"raw"``)."""
+    return [c for c, kind in schema.personal.items() if kind in ("text", "raw")]
+
+
+def mask_batch(batch: pa.RecordBatch, columns: list[str], regexes: list[tuple[str, str]]) -> tuple[pa.RecordBatch, int]:
+    """``batch`` with the ids masked in ``columns``, and how many were."""
+    masked = 0
+    for column in columns:
+        index = batch.schema.get_field_index(column)
+        values = batch.column(index)
+        for regex, mask in regexes:
+            masked += pc.sum(pc.count_substring_regex(values, regex)).as_py() or 0
+            values = pc.replace_substring_regex(values, regex, mask)
+        batch = batch.set_column(index, batch.schema.field(index), values)
+    return batch, masked
 
 
 def _holds(path: Path, columns: list[str], regexes: list[tuple[str, str]]) -> bool:
@@ -63,13 +86,8 @@ def _rewrite(path: Path, schema: TableSchema, columns: list[str], regexes: list[
     writer = RowGroupWriter(temp, schema.arrow)
     try:
         for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE):
-            for column in columns:
-                index = batch.schema.get_field_index(column)
-                values = batch.column(index)
-                for regex, mask in regexes:
-                    masked += pc.sum(pc.count_substring_regex(values, regex)).as_py() or 0
-                    values = pc.replace_substring_regex(values, regex, mask)
-                batch = batch.set_column(index, batch.schema.field(index), values)
+            batch, count = mask_batch(batch, columns, regexes)
+            masked += count
             writer.add(pa.RecordBatch.from_arrays(batch.columns, schema=schema.arrow))
     finally:
         writer.close()

@@ -10,6 +10,8 @@ that says how to install it.
 'local'
 >>> Engine.choose("spark", None, {"master": "spark://head:7077", "conf": {"spark.executor.memory": "8g"}}).master
 'spark://head:7077'
+>>> _public_master("spark://user:secret@head:7077")
+'spark://head:7077'
 >>> Engine.choose("dask", None, {})
 Traceback (most recent call last):
 ...
@@ -47,7 +49,7 @@ class Engine:
     """Where a command runs. ``master`` and ``conf`` matter only to the spark engine."""
 
     name: str = "local"
-    master: str = DEFAULT_MASTER
+    master: str | None = None  # None: what spark-submit was given, else DEFAULT_MASTER
     conf: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -57,21 +59,24 @@ class Engine:
         if chosen not in ENGINES:
             raise UsageError(f"--engine {chosen}: must be {' or '.join(ENGINES)}")
         conf = {str(k): str(v) for k, v in dict(table.get("conf") or {}).items()}
-        return cls(chosen, master or table.get("master") or DEFAULT_MASTER, conf)
+        return cls(chosen, master or table.get("master"), conf)
 
     @property
     def is_spark(self) -> bool:
         return self.name == "spark"
 
-    def record(self) -> dict[str, Any]:
-        """What a manifest says of the engine (never the conf: it may hold credentials)."""
-        return {"name": self.name} | ({"master": _public_master(self.master)} if self.is_spark else {})
 
-
-def _public_master(master: str) -> str:
+def _public_master(master: str | None) -> str:
     """The master URL without any user:password part."""
+    if master is None:
+        return "spark-submit's" if _submitted() else DEFAULT_MASTER
     scheme, _, rest = master.partition("://")
     return f"{scheme}://{rest.rpartition('@')[2]}" if rest else master
+
+
+def _submitted() -> bool:
+    """Is this process a driver spark-submit started (its JVM already running, its conf set)?"""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
 def require_pyspark() -> Any:
@@ -95,7 +100,9 @@ def spark_session(engine: Engine) -> Any:
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    builder = SparkSession.builder.master(engine.master).appName("corpus-tools")
+    builder = SparkSession.builder.appName("corpus-tools")
+    if engine.master or not _submitted():  # under spark-submit its --master holds unless one is named here
+        builder = builder.master(engine.master or DEFAULT_MASTER)
     for key, value in {**BASE_CONF, **engine.conf}.items():
         builder = builder.config(key, value)
     try:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..convert.run import ConvertResult, convert_into
+from ..core.engine import Engine
 from ..convert.steps.privacy import Privacy
 from ..core.publish import FolderLock, Publication, recover
 from ..core.schema import load_schemas
@@ -149,27 +150,31 @@ def _check_card(config: DatasetConfig) -> None:
 
 
 def build(config_path: Path = Path("dataset.toml"), *, version: str | None = None, previous: Path | None = None,
-          force: bool = False, allow_invalid: bool = False, record_version: bool = False) -> BuildResult:
+          force: bool = False, allow_invalid: bool = False, record_version: bool = False, engine: str | None = None,
+          spark_master: str | None = None) -> BuildResult:
     """Convert, check, validate and publish the dataset ``config_path`` describes, as ``version``
     (default: dataset.toml's), compared with ``previous`` (default: the published descriptor).
 
     ``allow_invalid`` publishes a package that fails validation at error severity; the descriptor's
     ``validation`` property says so. ``record_version`` writes ``version`` into dataset.toml in the same
-    publication (``package`` does), so the config and the package never disagree.
+    publication (``package`` does), so the config and the package never disagree. ``engine`` (local or
+    spark) and ``spark_master`` choose where it runs, over dataset.toml's ``[engine]`` (``core.engine``);
+    both engines publish the same package.
 
     Example: ``build(Path("dataset.toml")).descriptor["version"]`` -> ``'1.0.0'``
     """
     config = DatasetConfig.load(config_path)
+    chosen = Engine.choose(engine, spark_master, config.engine_table)
     root = config.descriptor_path.parent
     with FolderLock(root):
         recover(root, folders=("", config.relative(config.data_dir), config.relative(config.reports_dir)))
         with Publication(root) as publication:
             return _build(config, publication, version=version or config.package["version"], previous=previous,
-                          force=force, allow_invalid=allow_invalid, record_version=record_version)
+                          force=force, allow_invalid=allow_invalid, record_version=record_version, engine=chosen)
 
 
 def _build(config: DatasetConfig, publication: Publication, *, version: str, previous: Path | None, force: bool,
-           allow_invalid: bool, record_version: bool) -> BuildResult:
+           allow_invalid: bool, record_version: bool, engine: Engine) -> BuildResult:
     clock = _Stopwatch()
     prior = _previous(previous, config.descriptor_path)
     _check_card(config)
@@ -182,7 +187,7 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
     result = convert_into([i.path for i in config.inputs], staged, format=config.format, channel=config.channel,
                           period=config.period, tz=config.tz, columns=config.columns, max_rejects=config.max_rejects,
                           collected=[i.collected for i in config.inputs], privacy=privacy,
-                          include_chats=config.include_chats, posts_order=SOURCE_ORDER["posts"])
+                          include_chats=config.include_chats, posts_order=SOURCE_ORDER["posts"], engine=engine)
     clock.lap("convert")
     draft = draft_release(staged, schemas=schemas, metadata=config.package, version=version,
                           sources=_sources(config, result), data_prefix=data_prefix, previous=prior,
@@ -255,10 +260,11 @@ class _Stopwatch:
 
 
 def package(directory: Path, *, version: str | None = None, bump: str | None = None, previous: Path | None = None,
-            force: bool = False, archive: bool = False, allow_invalid: bool = False) -> BuildResult:
+            force: bool = False, archive: bool = False, allow_invalid: bool = False, engine: str | None = None,
+            spark_master: str | None = None) -> BuildResult:
     """Publish a new version of the dataset in ``directory`` (which holds dataset.toml): ``version``
     given, or the previous version bumped by ``bump`` (major, minor or patch); ``archive`` also
-    writes ``dist/NAME-VERSION.zip``.
+    writes ``dist/NAME-VERSION.zip``; ``engine`` and ``spark_master`` as for ``build``.
 
     Example: ``package(Path("."), bump="minor").descriptor["version"]`` -> ``'1.1.0'``
     """
@@ -274,7 +280,7 @@ def package(directory: Path, *, version: str | None = None, bump: str | None = N
             raise UsageError("no previous version to bump: give {version} for the first release", options=["version"])
         version = str(Version.parse(prior.descriptor.get("version", "")).bump(Level[bump.upper()]))
     result = build(config_path, version=str(Version.parse(version)), previous=previous, force=force,
-                   allow_invalid=allow_invalid, record_version=True)
+                   allow_invalid=allow_invalid, record_version=True, engine=engine, spark_master=spark_master)
     if archive:
         files = PackageFiles.load(result.descriptor_path)
         name = f"{result.descriptor['name']}-{result.descriptor['version']}.zip"

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from corpus_tools.convert import parallel
-from corpus_tools.convert.run import InputSummary, convert
+from corpus_tools.convert.inputs import InputSummary
+from corpus_tools.convert.run import convert
 from corpus_tools.errors import DataError, InputError
 from corpus_tools.readers.base import ReaderOptions
 from corpus_tools.synth import synth

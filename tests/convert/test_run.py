@@ -5,7 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from corpus_tools.convert.run import convert, source_names
+from corpus_tools.convert.inputs import source_names
+from corpus_tools.convert.run import convert
 from corpus_tools.convert.steps.dating import Period
 from corpus_tools.core.schema import load_schemas
 from corpus_tools.errors import DataError, InputError

@@ -1,0 +1,139 @@
+"""build on a real Spark cluster: a standalone master and two workers on loopback, started with
+pyspark's own ``spark-class``, and a dataset built against it from the command line, as a researcher
+would on a cluster. It publishes the same package, byte for byte, as the local engine."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from corpus_tools.synth import synth
+from tests.conftest import TEST_KEY, spark_missing
+
+CONFIG = """\
+[package]
+name = "spark-dataset"
+title = "A dataset built on Spark"
+description = "Synthetic posts of a group chat."
+version = "1.0.0"
+[[package.licenses]]
+name = "CC-BY-4.0"
+[[inputs]]
+path = "raw/chat.json"
+title = "A synthetic group chat"
+collected = 2025-05-01
+[validation.severity]
+"posts.text.exact_duplicates_in_channel" = "warning"
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _spark_class() -> Path:
+    import pyspark
+
+    return Path(pyspark.__file__).parent / "bin" / "spark-class"
+
+
+def _alive_workers(ui_port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/json/", timeout=5) as reply:
+            return sum(w["state"] == "ALIVE" for w in json.load(reply)["workers"])
+    except OSError:
+        return 0
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A standalone master and two one-core workers on 127.0.0.1; its master URL."""
+    missing = spark_missing()
+    if missing:
+        if os.environ.get("CORPUS_TOOLS_REQUIRE_SPARK"):
+            pytest.fail(f"CORPUS_TOOLS_REQUIRE_SPARK is set but {missing}")
+        pytest.skip(missing)
+    work = tmp_path_factory.mktemp("cluster")
+    port, ui_port = _free_port(), _free_port()
+    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_WORKER_DIR": str(work)}
+    master = f"spark://127.0.0.1:{port}"
+    logs = [open(work / f"{name}.log", "w") for name in ("master", "worker-1", "worker-2")]
+    commands = [[str(_spark_class()), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                 "--port", str(port), "--webui-port", str(ui_port)]]
+    commands += [[str(_spark_class()), "org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1",
+                  "--cores", "1", "--memory", "1g", "--webui-port", str(_free_port()), "--work-dir", str(work)]] * 2
+    processes = []
+    try:
+        for command, log in zip(commands, logs):
+            processes.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
+            if len(processes) == 1:
+                _wait(lambda: _alive_workers(ui_port) == 0 and _listening(port), "the master", work)
+        _wait(lambda: _alive_workers(ui_port) == 2, "two workers", work)
+        yield master
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        for log in logs:
+            log.close()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _wait(ready, what: str, work: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            logs = "\n".join(p.read_text()[-2000:] for p in sorted(work.glob("*.log")))
+            pytest.fail(f"{what} did not come up in {timeout} s:\n{logs}")
+        time.sleep(1)
+
+
+def _project(root: Path, corpus: Path) -> Path:
+    (root / "raw").mkdir(parents=True)
+    shutil.copy(corpus, root / "raw" / "chat.json")
+    (root / "dataset.toml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+def _build(project: Path, *engine: str) -> subprocess.CompletedProcess:
+    cli = Path(sys.executable).with_name("corpus-tools")
+    env = {**os.environ, "CORPUS_TOOLS_PSEUDONYM_KEY": TEST_KEY, "SPARK_LOCAL_IP": "127.0.0.1", "CI": "1",
+           "SOURCE_DATE_EPOCH": "1746057600"}  # one creation time for both builds
+    return subprocess.run([str(cli), "build", "--config", str(project / "dataset.toml"), *engine], env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def _published(project: Path) -> dict[str, str]:
+    """sha256 of every published file but the reports (their timings and dates differ run to run)."""
+    files = [p for p in project.rglob("*") if p.is_file() and "raw" not in p.parts and "reports" not in p.parts]
+    return {p.relative_to(project).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_a_standalone_cluster_builds_the_same_package(cluster, tmp_path):
+    corpus = tmp_path / "chat.json"
+    synth(corpus, posts=600, format="telegram-json", seed=5, chat="group")
+    local, spark = _project(tmp_path / "local", corpus), _project(tmp_path / "spark", corpus)
+    built = [_build(local), _build(spark, "--engine", "spark", "--spark-master", cluster)]
+    for run in built:
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert "published spark-dataset 1.0.0" in built[1].stdout
+    assert _published(spark) == _published(local)
+    validation = json.loads((spark / "datapackage.json").read_text())["validation"]
+    assert validation["passed"] and "posts.text.exact_duplicates_in_channel" in validation["warnings"]
