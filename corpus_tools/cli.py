@@ -122,7 +122,7 @@ def _column_overrides(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
-# Where a command runs (core.engine; docs/spark.md). Declared once, used by convert, build and package.
+# Where a command runs (core.engine; docs/spark.md). Declared once, used by convert, build, package and validate.
 EngineOption = Annotated[str | None, typer.Option("--engine", metavar="ENGINE", help="Where to run: local (this "
                          "machine's processes; the default) or spark (needs the spark extra); overrides "
                          "dataset.toml's [engine] name.", show_default=False)]
@@ -314,12 +314,8 @@ def validate(
                                               "warnings fail too.")] = "error",
     config: Annotated[Path | None, typer.Option(help="Validation config overriding schemas/validation.toml "
                                                       "(severities, thresholds).", metavar="FILE")] = None,
-    engine: Annotated[str | None, typer.Option(help="Where the checks run: local (this machine, the default) or "
-                                                    "spark (Apache Spark; needs the spark extra).",
-                                               metavar="local|spark", show_default=False)] = None,
-    spark_master: Annotated[str | None, typer.Option(help="With --engine spark: the master URL (local[N] for N cores "
-                                                          "here, spark://HOST:7077, yarn, k8s://...; default: every "
-                                                          "core here).", metavar="URL", show_default=False)] = None,
+    engine: EngineOption = None,
+    spark_master: MasterOption = None,
 ) -> None:
     """Run the validation suites on a data package and print a summary; exit 1 when a check fails.
 

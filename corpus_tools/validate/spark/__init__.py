@@ -1,1 +1,1 @@
-"""validate on the Spark engine: the same checks and results as the local engine, computed on Spark."""
+"""Validation on Apache Spark (the spark engine): the local families' checks, with the same results."""
