@@ -125,7 +125,8 @@ def _ids(tables: Tables, table: str, found: dict[str, dict[str, Any]]):
 
     schema = tables.schemas[table]
     key = schema.primary_key or schema.required[:2]
-    rows = sorted({int(r) for f in found.values() for r in (f.get("result") or {}).get("partial_unexpected_index_list") or []})
+    listed = [(f.get("result") or {}).get("partial_unexpected_index_list") or [] for f in found.values()]
+    rows = sorted({int(row) for positions in listed for row in positions})
     named = {}
     if rows:
         named = {r[ROW]: r.asDict() for r in tables.read(table, key).where(F.col(ROW).isin(rows)).collect()}
