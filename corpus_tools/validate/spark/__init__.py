@@ -1,0 +1,1 @@
+"""Validation on Apache Spark (the spark engine): the local families' checks, with the same results."""
