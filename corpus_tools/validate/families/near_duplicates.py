@@ -99,6 +99,13 @@ def signatures(words: Items, *, shingle_words: int, bands: int, rows: int, seed:
                   _salts(1, seed + 1)[0])
 
 
+def shingle_sets(words: Items, *, shingle_words: int, seed: int) -> list[np.ndarray]:
+    """Per text: its sorted distinct shingle hashes, the sets the exact Jaccard similarity compares."""
+    salts = _salts(shingle_words, seed)
+    return [_shingles(words.hashes, words.starts[k], words.ends[k], shingle_words, salts)
+            for k in range(words.starts.size)]
+
+
 @numba.njit(cache=True)
 def _bucket_pairs(ids, starts, sizes, max_bucket):
     """Every pair within each bucket; a bucket over ``max_bucket`` only pairs its first post with the others."""
@@ -200,14 +207,13 @@ class NearDuplicates(Family):
 
     def _shingle_sets(self, path, rows: np.ndarray) -> dict[int, np.ndarray]:
         """Second read of the text, of the candidates only: their sorted shingle sets."""
-        width, salts = self.params["shingle_words"], _salts(self.params["shingle_words"], self.params["seed"])
         sets: dict[int, np.ndarray] = {}
         for start, texts in raw_batches(path):
             local = rows[(rows >= start) & (rows < start + len(texts))] - start
             if local.size:
                 words = TextBatch(texts.take(pa.array(local)), start=0).words
-                for k, row in enumerate(local):
-                    sets[int(row) + start] = _shingles(words.hashes, words.starts[k], words.ends[k], width, salts)
+                found = shingle_sets(words, shingle_words=self.params["shingle_words"], seed=self.params["seed"])
+                sets.update((int(row) + start, shingles) for row, shingles in zip(local, found, strict=True))
         return sets
 
     def columns(self, store: Store) -> dict[str, dict[str, pa.Array]]:
