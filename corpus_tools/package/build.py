@@ -104,7 +104,7 @@ def _sources(config: DatasetConfig, converted: ConvertResult) -> list[dict[str, 
 
 
 def _validate(config: DatasetConfig, staged_descriptor: Path, reports: Path, *, allow_invalid: bool,
-              private_terms: set[str]) -> tuple[ValidationResult, dict[str, Any]]:
+              private_terms: set[str], engine: Engine) -> tuple[ValidationResult, dict[str, Any]]:
     """Run the suites on the staged package (the descriptor, and the files it describes), writing the
     reports into ``reports`` (staged too). Returns the result and the descriptor's ``validation``
     property, which the data card shows too."""
@@ -113,7 +113,7 @@ def _validate(config: DatasetConfig, staged_descriptor: Path, reports: Path, *, 
 
     result = validate(staged_descriptor, label=config.relative(config.descriptor_path), report=reports / REPORT,
                       junit=reports / JUNIT, html=reports / HTML, docs=reports / DATA_DOCS, config=config.validation_file,
-                      overrides=config.validation, private_terms=private_terms)
+                      overrides=config.validation, private_terms=private_terms, engine=engine)
     errors = [r.spec.id for r in result.results if r.fails_at("error")]
     record = {"passed": not errors, "allowInvalid": allow_invalid, "checks": len(result.results),
               "report": config.relative(config.reports_dir / REPORT), "html": config.relative(config.reports_dir / HTML),
@@ -198,7 +198,7 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
     clock.lap("package")
     try:  # the CSV twins are written meanwhile (release.draft_release)
         validation, record = _validate(config, staged_descriptor, reports, allow_invalid=allow_invalid,
-                                       private_terms=result.private_terms)
+                                       private_terms=result.private_terms, engine=engine)
     finally:
         draft.finish()
     if record["failed"] and not allow_invalid:
