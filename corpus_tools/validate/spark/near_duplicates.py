@@ -12,14 +12,14 @@ Spark does what the local family does in memory:
 2. Confirmation: each pair's exact Jaccard similarity, |A & B| / (|A| + |B| - |A & B|), of the two
    shingle sets joined to it, kept when at least ``jaccard`` (the same float64 division and comparison).
 3. Components: alternating large-star and small-star rounds (Kiveris et al. 2014, "Connected
-   Components in MapReduce and Beyond"; GraphFrames' algorithm), each round a few joins and
-   aggregations, checkpointed so the plan does not grow, until the edges form stars, each pointing
-   from a post to the smallest row of its component: union-find's root in the local family.
-4. Numbers: clusters numbered by their smallest row, ascending (first appearance), counted per range
-   partition so that no single task sees every cluster.
+   Components in MapReduce and Beyond"; GraphFrames' algorithm), each round two window minima and a
+   distinct, checkpointed so the plan does not grow, until the edges form stars, each pointing from a
+   post to the smallest row of its component: union-find's root in the local family.
+4. Numbers: clusters numbered by their smallest row, ascending (first appearance), within ranges of
+   rows after the clusters of the ranges before, so that no single task sees every cluster.
 
-Only counts, the partitions' cluster counts and the first ``examples`` clusters (10 posts each) come
-to the driver.
+Only counts (one per range of rows among them) and the first ``examples`` clusters (10 posts each)
+come to the driver.
 """
 
 from __future__ import annotations
@@ -85,13 +85,13 @@ class PostShingles:
 def candidate_pairs(signed: DataFrame, *, max_bucket: int) -> DataFrame:
     """Distinct (i, j) row pairs, i < j, sharing a band hash (with ``candidate_pairs``' max_bucket rule)
     whose texts differ: identical texts are the exact duplicate checks' job."""
-    bucket = Window.partitionBy("band", "hash")
-    members = (signed.where(F.col("bands").isNotNull())
-               .select("row", "text_hash", F.posexplode("bands").alias("band", "hash"))
-               .withColumn("size", F.count("*").over(bucket)).where(F.col("size") > 1)
-               .withColumn("first", F.min("row").over(bucket))
-               .withColumn("first_text", F.min_by("text_hash", "row").over(bucket)))
-    small = members.where(F.col("size") <= max_bucket)  # still partitioned by bucket: the self-join shuffles nothing
+    exploded = (signed.where(F.col("bands").isNotNull())
+                .select("row", "text_hash", F.posexplode("bands").alias("band", "hash")))
+    buckets = (exploded.groupBy("band", "hash")
+               .agg(F.count("*").alias("size"), F.min("row").alias("first"),
+                    F.min_by("text_hash", "row").alias("first_text")).where(F.col("size") > 1))
+    members = exploded.join(buckets, ["band", "hash"]).persist()  # the posts sharing a bucket: a few per cent
+    small = members.where(F.col("size") <= max_bucket)
     a, b = small.alias("a"), small.alias("b")
     within = a.join(b, (F.col("a.band") == F.col("b.band")) & (F.col("a.hash") == F.col("b.hash"))
                     & (F.col("a.row") < F.col("b.row"))).select(
@@ -100,8 +100,10 @@ def candidate_pairs(signed: DataFrame, *, max_bucket: int) -> DataFrame:
     firsts = (members.where((F.col("size") > max_bucket) & (F.col("row") != F.col("first")))
               .select(F.col("first").alias("i"), F.col("row").alias("j"), F.col("first_text").alias("text_i"),
                       F.col("text_hash").alias("text_j")))
-    pairs = within.unionByName(firsts)
-    return pairs.where(F.col("text_i") != F.col("text_j")).select("i", "j").distinct()
+    pairs = within.unionByName(firsts).where(F.col("text_i") != F.col("text_j")).select("i", "j").distinct()
+    pairs = pairs.localCheckpoint()
+    members.unpersist()
+    return pairs
 
 
 def _jaccard(a: str, b: str) -> Column:
@@ -208,11 +210,10 @@ def near_duplicates_on_spark(posts: DataFrame, params: dict, *, examples: int) -
     and the statistics, each equal to the local family's for the same rows and ``params``."""
     signed = posts.select("row", "text").mapInArrow(PostSignatures(params), SIGNED).persist()
     totals = signed.agg(F.count("*").alias("posts"), F.count("bands").alias("with_words")).first()
-    pairs = candidate_pairs(signed, max_bucket=params["max_bucket"]).persist()
+    pairs = candidate_pairs(signed, max_bucket=params["max_bucket"])
+    signed.unpersist()
     candidates = pairs.count()
     confirmed = confirmed_pairs(pairs, posts, params)
-    pairs.unpersist()
-    signed.unpersist()
     members = components(confirmed)
     clusters, counts = numbered(members, rows=totals["posts"])
     values = members.join(clusters, "root").select(
