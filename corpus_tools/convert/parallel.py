@@ -62,13 +62,20 @@ def plan(summaries: list, options: ReaderOptions, workers: int) -> list[tuple[in
     """(input index, shard) for every part, or None when this run stays in one process."""
     if workers < 2 or sum(s.bytes for s in summaries) < PARALLEL_MIN_BYTES:
         return None
+    tasks = cut_inputs(summaries, options, workers)
+    return tasks if tasks and len(tasks) > 1 else None
+
+
+def cut_inputs(summaries: list, options: ReaderOptions, parts: int) -> list[tuple[int, Shard]] | None:
+    """(input index, shard): every input cut into at least ``parts`` parts of about PART_BYTES, or None
+    when one of them cannot be cut (both engines' plan)."""
     tasks = []
     for index, summary in enumerate(summaries):
-        shards = reader_for(summary.format, options).shards(summary.path, max(workers, summary.bytes // PART_BYTES))
+        shards = reader_for(summary.format, options).shards(summary.path, max(parts, summary.bytes // PART_BYTES))
         if not shards:
             return None
         tasks += [(index, shard) for shard in shards]
-    return tasks if len(tasks) > 1 else None
+    return tasks
 
 
 def _work(task: _Task) -> dict[str, Any]:

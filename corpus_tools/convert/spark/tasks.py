@@ -32,7 +32,7 @@ from ...readers import reader_for
 from ...readers.base import ReaderOptions, Shard
 from ..inputs import InputSummary, read_all
 from ..parquet import ROW_GROUP_SIZE
-from ..parallel import PART_BYTES
+from ..parallel import cut_inputs
 from ..steps import pipeline_steps
 from ..steps.base import chain
 from ..steps.dating import Period
@@ -56,15 +56,8 @@ def plan_tasks(inputs: list[InputSummary], options: ReaderOptions, period: Perio
     PART_BYTES), or one task of everything when a collection period is set (dating carries state from
     post to post) or an input cannot be cut (text dumps; exports that are not one chat)."""
     everything = [Task(tuple(range(len(inputs))))]
-    if period is not None:
-        return everything
-    tasks = []
-    for index, summary in enumerate(inputs):
-        shards = reader_for(summary.format, options).shards(summary.path, max(parts, summary.bytes // PART_BYTES))
-        if not shards:
-            return everything
-        tasks += [Task((index,), shard) for shard in shards]
-    return tasks or everything
+    cut = cut_inputs(inputs, options, parts) if period is None else None
+    return [Task((index,), shard) for index, shard in cut] if cut else everything
 
 
 def union_schema(schemas: dict[str, TableSchema]) -> pa.Schema:
