@@ -41,7 +41,13 @@ BASE_CONF = {
     "spark.sql.shuffle.partitions": "8",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
+    # Spark's own staged Parquet (never published) in 32 MB row groups, not 128 MB: less held per writer
+    "spark.hadoop.parquet.block.size": str(32 << 20),
 }
+# In local mode the driver's JVM runs the executors too: a 512 MB heap (Spark's default is 1 GB) keeps
+# the driver's resident set, heap plus what lives beside it, under 2 GB at a million posts and more;
+# the sorts and shuffles spill to disk instead (benchmarks/NOTES.md: the spark engine).
+LOCAL_CONF = {"spark.driver.memory": "512m"}
 
 
 @dataclass(frozen=True)
@@ -101,9 +107,11 @@ def spark_session(engine: Engine) -> Any:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("corpus-tools")
-    if engine.master or not _submitted():  # under spark-submit its --master holds unless one is named here
-        builder = builder.master(engine.master or DEFAULT_MASTER)
-    for key, value in {**BASE_CONF, **engine.conf}.items():
+    master = engine.master or (None if _submitted() else DEFAULT_MASTER)  # spark-submit's --master holds
+    if master:
+        builder = builder.master(master)
+    local = master is not None and master.startswith("local")
+    for key, value in {**BASE_CONF, **(LOCAL_CONF if local else {}), **engine.conf}.items():
         builder = builder.config(key, value)
     try:
         return builder.getOrCreate()
