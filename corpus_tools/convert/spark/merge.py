@@ -52,12 +52,15 @@ def merge_copies(copies: DataFrame, inputs: list[Collection]) -> tuple[DataFrame
               .withColumn("_n", F.count("*").over(group))
               .withColumn("_kept", F.row_number().over(ordered) == F.col("_n")))
     shared = F.col("_n") > 1
+    _text_hash = F.sha2(F.col("text"), 256)  # texts compared by digest, as on one machine (blake2b there)
     differs = {c: shared & ~F.col(c).eqNullSafe(F.last(c).over(whole)) for c in ("published_at", "channel")}
     conflict = F.concat_ws(",", *[F.when(test, F.lit(name)) for name, test in differs.items()])
     compared = (ranked
                 .withColumn("_conflict", F.when(conflict != "", conflict))
-                .withColumn("_text_differs", shared & ~F.col("text").eqNullSafe(F.last("text").over(whole)))
-                .withColumn("_last_seen", F.max("_collected").over(group))).cache()
+                .withColumn("_text_differs", shared & ~_text_hash.eqNullSafe(F.last(_text_hash).over(whole)))
+                .withColumn("_last_seen", F.max("_collected").over(group)))
+    # Not cached: a cache of every copy, texts and all, is built in the JVM's heap a batch at a time and
+    # outgrows it; the windows are computed again instead (their sorts spill to disk).
     stats = _merge_stats(compared)
     posts = compared.where("_kept")
     if any(c.collected is not None for c in inputs):
@@ -151,7 +154,7 @@ def unlink_dangling(posts: DataFrame) -> tuple[DataFrame, int]:
     targets = posts.select(F.col("post_id").alias("_target")).distinct()
     joined = posts.join(targets, posts["reply_to_post_id"] == targets["_target"], "left")
     dangling = F.col("reply_to_post_id").isNotNull() & F.col("_target").isNull()
-    joined = joined.withColumn("_dangling", dangling).cache()
+    joined = joined.withColumn("_dangling", dangling)
     count = joined.where("_dangling").count()
     fixed = joined.withColumn("reply_to_post_id", F.when(F.col("_dangling"), F.lit(None).cast("string"))
                               .otherwise(F.col("reply_to_post_id")))
