@@ -118,18 +118,18 @@ def convert_parallel(summaries: list, out_dir: Path, schemas: dict[str, TableSch
                         joiner.add_part(job.out / f"{name}.parquet", offset=offset)
                     shutil.rmtree(job.out)
         tables = {name: joiner.close() for name, joiner in joiners.items()}
-        if any(r["stats"].get("broken") for r in results) or _no_messages(summaries, tasks, results):
+        if any(r["stats"].get("broken") for r in results) or no_messages(summaries, tasks, results):
             return None
-        _limit_rejects(out_dir / "rejects.parquet", max_rejects)
-        _account(summaries, tasks, results)
-        return tables, _merged_steps(results), {term for r in results for term in r["terms"]}
+        limit_rejects(out_dir / "rejects.parquet", max_rejects)
+        account_parts(summaries, tasks, results)
+        return tables, merged_steps(results), {term for r in results for term in r["terms"]}
     finally:
         for joiner in joiners.values():
             joiner.close()
         shutil.rmtree(parts, ignore_errors=True)
 
 
-def _no_messages(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict]) -> bool:
+def no_messages(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict]) -> bool:
     """Did a JSON-lines input hold no message in any part? (A one-process run refuses it.)"""
     objects: Counter = Counter()
     for (index, _), result in zip(tasks, results):
@@ -156,7 +156,7 @@ class _Joiner(RowGroupWriter):
             self.add(batch)
 
 
-def _limit_rejects(path: Path, limit: int | None) -> None:
+def limit_rejects(path: Path, limit: int | None) -> None:
     """``max_rejects``, checked on the joined rejects: the same message as a one-process run's."""
     rows = pq.ParquetFile(path).metadata.num_rows
     if limit is not None and rows > limit:
@@ -167,7 +167,7 @@ def _limit_rejects(path: Path, limit: int | None) -> None:
 _PART_ONLY = ("broken", "objects")  # facts of one part, decided on joining
 
 
-def _account(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict]) -> None:
+def account_parts(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict]) -> None:
     """Each input's posts, rejects and record accounting: the sums over its parts."""
     for (index, _), result in zip(tasks, results):
         summary = summaries[index]
@@ -187,7 +187,7 @@ def _account(summaries: list, tasks: list[tuple[int, Shard]], results: list[dict
         summary.facts["record_usage"] = record_usage(summary.facts["record_usage"])
 
 
-def _merged_steps(results: list[dict]) -> dict[str, dict[str, int]]:
+def merged_steps(results: list[dict]) -> dict[str, dict[str, int]]:
     merged: dict[str, Counter] = {}
     for result in results:
         for name, stats in result["steps"].items():

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..convert.run import ConvertResult, convert_into
-from ..core.engine import Engine
 from ..convert.steps.privacy import Privacy
+from ..core.engine import Engine
 from ..core.publish import FolderLock, Publication, recover
 from ..core.schema import load_schemas
 from ..errors import DataError, UsageError, option_error

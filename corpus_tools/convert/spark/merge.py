@@ -13,6 +13,7 @@ Every table keeps ``k`` and ``seq``: its rows' order in a one-process run, which
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -35,9 +36,10 @@ def _literal_map(values: dict[str, Any], kind: str):
     return F.create_map(*pairs) if pairs else F.create_map().cast(f"map<string,{kind}>")
 
 
-def merge_copies(copies: DataFrame, inputs: list[Collection]) -> tuple[DataFrame, DataFrame, dict[str, int]]:
+def merge_copies(copies: DataFrame, inputs: list[Collection],
+                 staging: Path) -> tuple[DataFrame, DataFrame, dict[str, int]]:
     """(the posts with one copy each, post_sources, the merge's stats) from ``copies`` (staged posts
-    with ``k``, ``seq``)."""
+    with ``k``, ``seq``); every copy, ranked and compared, is written once to ``staging``."""
     ranks = _literal_map(collection_ranks(inputs), "long")
     collected = _literal_map({c.source_file: c.collected for c in inputs}, "timestamp")
     early = F.coalesce(F.col("edited_at") < F.col("published_at"), F.lit(False))
@@ -59,8 +61,11 @@ def merge_copies(copies: DataFrame, inputs: list[Collection]) -> tuple[DataFrame
                 .withColumn("_conflict", F.when(conflict != "", conflict))
                 .withColumn("_text_differs", shared & ~_text_hash.eqNullSafe(F.last(_text_hash).over(whole)))
                 .withColumn("_last_seen", F.max("_collected").over(group)))
-    # Not cached: a cache of every copy, texts and all, is built in the JVM's heap a batch at a time and
-    # outgrows it; the windows are computed again instead (their sorts spill to disk).
+    # Written out, not cached: the stats, the posts, post_sources and every side table's semi join read
+    # the windows' result, and a cache of every copy, texts and all, is built in the JVM's heap a batch
+    # at a time and outgrows it. A Parquet write streams, and is read back column by column.
+    compared.write.mode("overwrite").parquet(str(staging))
+    compared = copies.sparkSession.read.parquet(str(staging))
     stats = _merge_stats(compared)
     posts = compared.where("_kept")
     if any(c.collected is not None for c in inputs):
@@ -104,10 +109,10 @@ def kept_rows(side: DataFrame, posts: DataFrame) -> DataFrame:
     return joined.drop(POST_ROW)
 
 
-def merged(staged: dict[str, DataFrame], schemas: dict[str, TableSchema],
-           inputs: list[Collection]) -> tuple[dict[str, DataFrame], dict[str, int]]:
-    """Every table after the merge, and its stats."""
-    posts, sources, stats = merge_copies(staged["posts"], inputs)
+def merged(staged: dict[str, DataFrame], schemas: dict[str, TableSchema], inputs: list[Collection],
+           staging: Path) -> tuple[dict[str, DataFrame], dict[str, int]]:
+    """Every table after the merge, and its stats (the ranked copies staged in ``staging``)."""
+    posts, sources, stats = merge_copies(staged["posts"], inputs, staging)
     tables = {"posts": posts, SOURCES: sources}
     linked = set(linked_tables(written_tables(schemas)))
     for name in written_tables(schemas):

@@ -26,7 +26,7 @@ from ...core.progress import stage
 from ...core.schema import TableSchema
 from ..inputs import InputSummary
 from ..merge import written_tables
-from ..parallel import _account, _limit_rejects, _merged_steps, _no_messages
+from ..parallel import account_parts, limit_rejects, merged_steps, no_messages
 from ..parquet import ROW_GROUP_SIZE, RowGroupWriter
 from ..scrub import user_ids
 from ..steps.dating import Period
@@ -47,23 +47,20 @@ def convert_on_spark(engine: Engine, inputs: list[InputSummary], out_dir: Path, 
     try:
         parts = max(2, spark.sparkContext.defaultParallelism)
         tasks = plan_tasks(inputs, options, period, parts)
+        settings = {"options": options, "privacy": privacy, "period": period, "max_rejects": max_rejects}
+        read = staging / "read"
         with stage("Converting on Spark"):
-            results = _run_tasks(spark, tasks, inputs, schemas, staging / "read", options=options, privacy=privacy,
-                                 period=period, max_rejects=max_rejects)
+            results = _run_tasks(spark, tasks, inputs, schemas, read, **settings)
             if tasks[0].shard is not None and any(r["stats"].get("broken") for r in results):
-                tasks = [Task(tuple(range(len(inputs))))]  # a part broke off: one pass, as on one machine
-                results = _run_tasks(spark, tasks, inputs, schemas, staging / "read-whole", options=options,
-                                     privacy=privacy, period=period, max_rejects=max_rejects)
-                staging_read = staging / "read-whole"
-            else:
-                staging_read = staging / "read"
+                tasks, read = [Task(tuple(range(len(inputs))))], staging / "read-whole"  # one pass, as locally
+                results = _run_tasks(spark, tasks, inputs, schemas, read, **settings)
         _account_inputs(inputs, tasks, results)
-        step_stats, terms = _merged_steps(results), {t for r in results for t in r["terms"]}
+        step_stats, terms = merged_steps(results), {t for r in results for t in r["terms"]}
         with stage("Merging on Spark"):
-            step_stats.update(_finish(spark, staging_read, out_dir, schemas, inputs, privacy=privacy, terms=terms,
+            step_stats.update(_finish(spark, read, out_dir, schemas, inputs, privacy=privacy, terms=terms,
                                       posts_order=posts_order))
         if tasks[0].shard is not None:
-            _limit_rejects(out_dir / "rejects.parquet", max_rejects)
+            limit_rejects(out_dir / "rejects.parquet", max_rejects)
         return step_stats, terms
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -96,8 +93,8 @@ def _account_inputs(inputs: list[InputSummary], tasks: list[Task], results: list
         for index, posts, rejects, facts in results[0]["inputs"]:
             inputs[index].posts, inputs[index].rejects, inputs[index].facts = posts, rejects, facts
         return
-    _no_messages(inputs, [(t.inputs[0], t.shard) for t in tasks], results)
-    _account(inputs, [(t.inputs[0], t.shard) for t in tasks], results)
+    no_messages(inputs, [(t.inputs[0], t.shard) for t in tasks], results)
+    account_parts(inputs, [(t.inputs[0], t.shard) for t in tasks], results)
 
 
 def _finish(spark, staged_folder: Path, out_dir: Path, schemas: dict[str, TableSchema], inputs: list[InputSummary],
@@ -106,7 +103,7 @@ def _finish(spark, staged_folder: Path, out_dir: Path, schemas: dict[str, TableS
     staged_rows = spark.read.parquet(str(staged_folder))
     staged = {name: staged_rows.where(staged_rows["table"] == name).select(*ORDER, f"{name}.*")
               for name in written_tables(schemas)}
-    tables, merge_stats = merged(staged, schemas, [s.collection for s in inputs])
+    tables, merge_stats = merged(staged, schemas, [s.collection for s in inputs], out_dir / STAGING / "copies")
     masking = privacy.action("posts", "author_id") != "keep"
     tables = masked(tables, schemas, user_ids(terms) if masking else [])
     tables["posts"], unlinked = unlink_dangling(tables["posts"])
