@@ -115,15 +115,20 @@ def spark_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def spark_engine():
-    """The spark engine on local[2], its session started once per test process (Spark allows one
-    per process). Skips without pyspark or Java, unless CORPUS_TOOLS_REQUIRE_SPARK is set (CI)."""
+def require_spark() -> None:
+    """Skip the test without pyspark or Java, or fail it when CORPUS_TOOLS_REQUIRE_SPARK is set (CI)."""
     missing = spark_missing()
     if missing:
         if os.environ.get("CORPUS_TOOLS_REQUIRE_SPARK"):
             pytest.fail(f"CORPUS_TOOLS_REQUIRE_SPARK is set but {missing}")
         pytest.skip(missing)
+
+
+@pytest.fixture(scope="session")
+def spark_engine():
+    """The spark engine on local[2], its session started once per test process (Spark allows one
+    per process). Skips without pyspark or Java, unless CORPUS_TOOLS_REQUIRE_SPARK is set (CI)."""
+    require_spark()
     from corpus_tools.core.engine import Engine, spark_session
 
     engine = Engine("spark", "local[2]", {"spark.sql.shuffle.partitions": "2"})

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from corpus_tools.synth import synth
-from tests.conftest import TEST_KEY, spark_missing
+from tests.conftest import TEST_KEY, require_spark
 
 CONFIG = """\
 [package]
@@ -60,11 +60,7 @@ def _alive_workers(ui_port: int) -> int:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A standalone master and two one-core workers on 127.0.0.1; its master URL."""
-    missing = spark_missing()
-    if missing:
-        if os.environ.get("CORPUS_TOOLS_REQUIRE_SPARK"):
-            pytest.fail(f"CORPUS_TOOLS_REQUIRE_SPARK is set but {missing}")
-        pytest.skip(missing)
+    require_spark()
     work = tmp_path_factory.mktemp("cluster")
     port, ui_port = _free_port(), _free_port()
     env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_WORKER_DIR": str(work)}

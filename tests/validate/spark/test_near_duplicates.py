@@ -4,9 +4,7 @@ bucket over max_bucket) and on a synthetic corpus; components equal union-find's
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -19,22 +17,15 @@ from corpus_tools.validate.base import Store
 from corpus_tools.validate.config import load_config
 from corpus_tools.validate.families.near_duplicates import NearDuplicates, _components
 from corpus_tools.validate.textscan import text_batches
+from tests.conftest import require_spark
 
-REQUIRED = os.environ.get("CORPUS_TOOLS_REQUIRE_SPARK") == "1"
 COLUMN = "text__near_duplicate_cluster"
 
 
 @pytest.fixture(scope="module")
 def spark():
     """One local[2] session for the module (skipped without pyspark or java, unless Spark is required)."""
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        if REQUIRED:
-            raise
-        pytest.skip("pyspark is not installed")
-    if not (shutil.which("java") or os.environ.get("JAVA_HOME")) and not REQUIRED:
-        pytest.skip("java is not installed")
+    require_spark()
     from corpus_tools.core.engine import Engine, spark_session
 
     return spark_session(Engine("spark", "local[2]", {"spark.sql.shuffle.partitions": "2"}))

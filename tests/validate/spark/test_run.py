@@ -5,16 +5,12 @@ planted duplicates and near-duplicates (its JSON report the local one byte for b
 computed columns equal the local families' row for row.
 
 One local[2] session for the module. Skipped without pyspark or Java (failing instead when
-CORPUS_TOOLS_REQUIRE_SPARK=1); the whole-validation tests are skipped until
-``corpus_tools.validate.spark.near_duplicates`` is there.
+CORPUS_TOOLS_REQUIRE_SPARK is set).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -28,7 +24,7 @@ from corpus_tools.validate.config import load_config
 from corpus_tools.validate.run import validate
 from corpus_tools.validate.source import open_dataset
 from corpus_tools.validate.suites import families
-from tests.conftest import SAMPLES, invoke
+from tests.conftest import SAMPLES, invoke, require_spark
 from tests.validate.conftest import clean_tables, moment, post_row, write_package, write_tables
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -36,23 +32,11 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 # cost per query is most of a query's time here.
 CONF = {"spark.sql.shuffle.partitions": "2", "spark.sql.codegen.wholeStage": "false",
         "spark.sql.adaptive.enabled": "false"}
-NEAR_DUPLICATES = importlib.util.find_spec("corpus_tools.validate.spark.near_duplicates") is not None
-needs_near_duplicates = pytest.mark.skipif(not NEAR_DUPLICATES, reason="spark.near_duplicates is not there yet")
-
-
-def _spark_missing() -> str | None:
-    if importlib.util.find_spec("pyspark") is None:
-        return "pyspark is not installed"
-    return None if shutil.which("java") else "no java on PATH"
 
 
 @pytest.fixture(scope="module")
 def engine():
-    missing = _spark_missing()
-    if missing:
-        if os.environ.get("CORPUS_TOOLS_REQUIRE_SPARK") == "1":
-            pytest.fail(f"CORPUS_TOOLS_REQUIRE_SPARK=1 but {missing}")
-        pytest.skip(missing)
+    require_spark()
     from corpus_tools.core.engine import spark_session
 
     chosen = Engine("spark", "local[2]", CONF)
@@ -102,7 +86,6 @@ def planted(folder):
     return write_package(folder)
 
 
-@needs_near_duplicates
 def test_planted_defects_fail_the_same_checks_with_the_same_first_rows(engine, tmp_path):
     package = planted(tmp_path)
     # Two examples a check, fewer than some checks' failing rows: both must list the first ones.
@@ -118,7 +101,6 @@ def test_planted_defects_fail_the_same_checks_with_the_same_first_rows(engine, t
     assert failing["posts.text.exact_duplicates_across_channels"] == [0, 1]  # of 4
 
 
-@needs_near_duplicates
 @pytest.mark.skipif(not (SAMPLES / "telegram_desktop").is_dir(), reason="no shared samples")
 def test_the_real_samples_validate_the_same(engine, tmp_path):
     convert(sorted((SAMPLES / "telegram_desktop").glob("*.json")), tmp_path / "tables")
@@ -154,7 +136,6 @@ def _utc(value):
     return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo is None else value
 
 
-@needs_near_duplicates
 def test_a_synthetic_corpus_gets_the_same_report_from_the_command_line(engine, synthetic, tmp_path):
     """The JSON report holds every check's result and the statistics, and is deterministic: equal bytes
     are an equal outcome. (Run last: the command line's engine brings the default partitions back.)"""
