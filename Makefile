@@ -34,10 +34,12 @@ suites: $(STAMP)
 
 # The benchmark (see benchmarks/run.py): make bench, or make bench SIZES="100k 1M 10M"; ENGINE=spark also
 # runs convert, validate and build on the spark engine (make bench SIZES=10M ENGINE=spark EXTRAS=test,spark).
+# BENCH_ARGS: more of run.py's options (--steps, --add; python benchmarks/run.py --help).
 SIZES ?= 100k 1M
 ENGINE ?= local
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py $(SIZES) --engine $(ENGINE)
+	$(BIN)/python benchmarks/run.py $(SIZES) --engine $(ENGINE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

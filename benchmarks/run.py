@@ -3,6 +3,11 @@ the reference points that say whether those numbers are good.
 
     make bench                       # N = 100k and 1M (what benchmarks/RESULTS.md records)
     make bench SIZES="100k 1M 10M"   # 10M on request (about 25 GB of disk and an hour)
+    make bench SIZES=10M ENGINE=spark EXTRAS=test,spark BENCH_ARGS="--add --steps floor,build,build_spark"
+                                     # add 10M builds on both engines to the results already there
+
+``--steps`` runs a subset of the steps below, ``--add`` adds its sizes to the results already in
+benchmarks/ instead of starting them afresh (and skips the once-per-run measurements).
 
 For each size N it makes a synthetic Telegram Desktop export (``corpus-tools synth``, seed 1, with its
 planted duplicates), then runs, each in a fresh process whose peak RSS is read from the kernel
@@ -47,19 +52,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import small
-from spark_steps import spark_steps
+from report import markdown, verdicts
+from spark_steps import SPARK_STEPS, spark_steps
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 SIZES = {"k": 1_000, "M": 1_000_000}
 FRICTIONLESS_ROWS = 20_000  # rows frictionless validates; the rest is extrapolated
-TARGETS = {
-    "build_seconds_1M": 120, "build_peak_rss_mb_1M": 2048, "convert_over_floor": 3.0,
-    "validate_speedup_over_frictionless": 50.0, "build_over_floor_1M": 2.0, "bundled_validate_over_gx_floor": 1.3,
-    "fresh_clone_build_seconds": 90, "html_messages_per_core_second": 5000, "spark_driver_rss_mb": 2048,
-}
-HTML_MESSAGES, TME_POSTS = 100_000, 100_000
 
 
 def posts(size: str) -> int:
@@ -149,7 +149,24 @@ def _stages(log: Path) -> dict:
     return {}
 
 
-def run_size(size: str, work_root: Path, engine: str = "local") -> dict:
+LOCAL_STEPS = ("floor", "convert", "validate", "near_duplicates", "frictionless", "build", "package")
+
+
+def _local_commands(cli: str, work: Path, corpus: Path) -> dict[str, list[str]]:
+    tables, python = work / "tables", sys.executable
+    config = str(work / "dataset" / "dataset.toml")
+    return {
+        "floor": [python, str(HERE / "floor.py"), str(corpus), str(work / "floor.parquet")],
+        "convert": [cli, "convert", str(corpus), "--out", str(tables)],
+        "validate": [cli, "validate", str(tables), "--report", str(work / "validation.json")],
+        "near_duplicates": [python, str(HERE / "near_duplicates_only.py"), str(tables)],
+        "build": [cli, "build", "--config", config, "--allow-invalid"],
+        "package": [cli, "package", str(work / "dataset"), "--bump", "minor", "--allow-invalid"],
+    }
+
+
+def run_size(size: str, work_root: Path, wanted: tuple[str, ...]) -> dict:
+    """The ``wanted`` steps (LOCAL_STEPS and SPARK_STEPS, in that order) at ``size``."""
     n = posts(size)
     work = work_root / size
     work.mkdir(parents=True, exist_ok=True)
@@ -161,30 +178,25 @@ def run_size(size: str, work_root: Path, engine: str = "local") -> dict:
         steps["synth"] = measure("synth", [cli, "synth", "--posts", str(n), "--format", "telegram-json", "--out",
                                            str(corpus), "--seed", "1"], work / "synth.log")
     truth = json.loads((work / "corpus.json.truth.json").read_text())
-    tables = work / "tables"
-    shutil.rmtree(tables, ignore_errors=True)
-    python = sys.executable
-    steps["floor"] = measure("floor", [python, str(HERE / "floor.py"), str(corpus), str(work / "floor.parquet")],
-                             work / "floor.log")
-    steps["convert"] = measure("convert", [cli, "convert", str(corpus), "--out", str(tables)], work / "convert.log")
-    steps["validate"] = measure("validate", [cli, "validate", str(tables), "--report", str(work / "validation.json")],
-                                work / "validate.log")
-    steps["near_duplicates"] = measure("near_duplicates", [python, str(HERE / "near_duplicates_only.py"), str(tables)],
-                                       work / "near_duplicates.log")
-    steps["frictionless"] = _frictionless(work, tables, n)
-    dataset = _dataset(work, corpus)
-    steps["build"] = measure("build", [cli, "build", "--config", str(dataset / "dataset.toml"), "--allow-invalid"],
-                             work / "build.log")
-    steps["build"]["stages"] = _stages(work / "build.log")
-    steps["build"]["over_floor"] = round(steps["build"]["seconds"] / steps["floor"]["seconds"], 2)
-    print(f"  build over floor {steps['build']['over_floor']:8.2f}x", flush=True)
-    steps["package"] = measure("package", [cli, "package", str(dataset), "--bump", "minor", "--allow-invalid"],
-                               work / "package.log")
-    steps["package"]["stages"] = _stages(work / "package.log")
-    if engine == "spark":
+    if {"convert", "build"} & set(wanted):
+        shutil.rmtree(work / "tables", ignore_errors=True)
+        _dataset(work, corpus)  # a fresh first version for build, which package then bumps
+    commands = _local_commands(cli, work, corpus)
+    for name in (step for step in LOCAL_STEPS if step in wanted):
+        steps[name] = (_frictionless(work, work / "tables", n) if name == "frictionless"
+                       else measure(name, commands[name], work / f"{name}.log"))
+        if name in ("build", "package"):
+            steps[name]["stages"] = _stages(work / f"{name}.log")
+    if "build" in steps and "floor" in steps:
+        steps["build"]["over_floor"] = round(steps["build"]["seconds"] / steps["floor"]["seconds"], 2)
+        print(f"  build over floor {steps['build']['over_floor']:8.2f}x", flush=True)
+    spark = tuple(step for step in SPARK_STEPS if step in wanted)
+    if spark:
         env = {"CORPUS_TOOLS_PSEUDONYM_KEY": "corpus-tools-benchmark", **os.environ, "CI": "1"}
-        steps.update(spark_steps(cli, work, corpus, _dataset(work, corpus, "dataset-spark"), env))
-        steps["build_spark"]["stages"] = _stages(work / "build_spark.log")
+        dataset = _dataset(work, corpus, "dataset-spark") if "build_spark" in spark else work / "dataset-spark"
+        steps.update(spark_steps(cli, work, corpus, dataset, env, spark))
+        if "build_spark" in steps:
+            steps["build_spark"]["stages"] = _stages(work / "build_spark.log")
     for step in steps.values():
         step["posts_per_second"] = round(n / step["seconds"]) if step.get("seconds") else None
     return {"posts": n, "input_bytes": corpus.stat().st_size, "planted": {k: truth["counts"][k] for k in
@@ -222,177 +234,48 @@ def html_readers(work_root: Path) -> dict:
     return found
 
 
-def verdicts(results: dict) -> list[dict]:
-    """Each target, the measured value and whether it is met."""
-    out = []
-    for size, r in results["sizes"].items():
-        s = r["steps"]
-        ratio = s["convert"]["seconds"] / s["floor"]["seconds"]
-        speedup = s["frictionless"]["seconds"] / s["validate"]["seconds"]
-        out.append({"size": size, "target": f"convert within {TARGETS['convert_over_floor']}x of the floor",
-                    "value": f"{ratio:.2f}x", "met": ratio <= TARGETS["convert_over_floor"]})
-        out.append({"size": size, "target": f"validate {TARGETS['validate_speedup_over_frictionless']:.0f}x faster "
-                    "than frictionless validate", "value": f"{speedup:.0f}x",
-                    "met": speedup >= TARGETS["validate_speedup_over_frictionless"]})
-        if r["posts"] == 1_000_000:
-            build = s["build"]
-            out.append({"size": size, "target": f"build within {TARGETS['build_over_floor_1M']}x of the floor",
-                        "value": f"{build['over_floor']:.2f}x", "met": build["over_floor"] <= TARGETS["build_over_floor_1M"]})
-            out.append({"size": size, "target": f"build under {TARGETS['build_seconds_1M']} s",
-                        "value": f"{build['seconds']:.0f} s", "met": build["seconds"] < TARGETS["build_seconds_1M"]})
-            out.append({"size": size, "target": f"build peak RSS under {TARGETS['build_peak_rss_mb_1M']} MB",
-                        "value": f"{build['peak_rss_mb']:.0f} MB",
-                        "met": build["peak_rss_mb"] < TARGETS["build_peak_rss_mb_1M"]})
-    out += _spark_verdicts(results)
-    out += _small_verdicts(results)
-    memory = results.get("synth_memory")
-    if memory:
-        small, large = memory["posts"]
-        out.append({"size": f"{small:,} -> {large:,}", "target": f"synth peak memory (tracemalloc) under "
-                    f"{memory['target_ratio']}x at {large // small}x the posts", "value": f"x{memory['ratio']:.2f}",
-                    "met": memory["met"]})
-    target = TARGETS["html_messages_per_core_second"]
-    for fmt, step in results.get("html_readers", {}).items():
-        out.append({"size": f"{step['messages']:,} messages", "target": f"{fmt} converts at least {target:,} "
-                    "messages/s per core", "value": f"{step['messages_per_core_second']:,}",
-                    "met": step["messages_per_core_second"] >= target})
-    sizes = sorted(results["sizes"].values(), key=lambda r: r["posts"])
-    if len(sizes) > 1:
-        small, large = sizes[0], sizes[-1]
-        factor = large["posts"] / small["posts"]
-        for step in ("convert", "validate", "build"):
-            growth = large["steps"][step]["peak_rss_mb"] / small["steps"][step]["peak_rss_mb"]
-            out.append({"size": f"{small['posts']:,} -> {large['posts']:,}",
-                        "target": f"{step} peak RSS grows far slower than N (x{factor:.0f})",
-                        "value": f"x{growth:.2f}", "met": growth < factor / 4})
-    return out
-
-
-def _stage_text(step: dict) -> str:
-    return ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
-
-
-def _spark_verdicts(results: dict) -> list[dict]:
-    out = []
-    for size, r in results["sizes"].items():
-        build = r["steps"].get("build_spark")
-        if build:
-            out.append({"size": size, "target": "build on spark (local[2]) with the "
-                        f"driver's peak RSS under {TARGETS['spark_driver_rss_mb']} MB",
-                        "value": f"{build['peak_rss_mb']:.0f} MB",
-                        "met": build["exit_code"] == 0 and build["peak_rss_mb"] < TARGETS["spark_driver_rss_mb"]})
-    return out
-
-
-def _small_verdicts(results: dict) -> list[dict]:
-    out = []
-    bundled, clone = results.get("validate_bundled"), results.get("fresh_clone")
-    if bundled:
-        ratio, target = bundled["validate"]["over_gx_floor"], TARGETS["bundled_validate_over_gx_floor"]
-        out.append({"size": "bundled", "target": f"validate within {target}x of GX's floor", "value": f"{ratio:.2f}x",
-                    "met": ratio <= target})
-    if clone:
-        seconds, target = clone["seconds"], TARGETS["fresh_clone_build_seconds"]
-        out.append({"size": "fresh clone", "target": f"make build under {target} s", "value": f"{seconds:.0f} s",
-                    "met": seconds < target and clone["exit_code"] == 0 and not clone["left_a_diff"]})
-    return out
-
-
-def _small_markdown(results: dict) -> list[str]:
-    bundled, clone = results.get("validate_bundled"), results.get("fresh_clone")
-    lines = []
-    if bundled:
-        lines += ["## The bundled package (20 posts)", "",
-                  f"Each command {bundled['runs']} times, in turn, after a warm-up (benchmarks/small.py); medians, "
-                  "and the median of the run-by-run ratios.", "",
-                  "| command | seconds | CPU seconds | peak RSS (MB) | validate over it |", "|---|---:|---:|---:|---:|"]
-        names = {"validate": "`corpus-tools validate datapackage.json`",
-                 "gx_floor": "GX's floor: import, ephemeral context", "frictionless": "`frictionless validate datapackage.json`"}
-        for name, label in names.items():
-            m = bundled[name]
-            ratio = f"{bundled['validate'][f'over_{name}']:.2f}x" if name != "validate" else ""
-            lines.append(f"| {label} | {m['seconds']:.2f} | {m['cpu_seconds']:.2f} | {m['peak_rss_mb']:.0f} | {ratio} |")
-        lines.append("")
-    if clone:
-        stages = ", ".join(f"{k} {v:.1f} s" for k, v in clone["build_stages"].items())
-        lines += ["## A fresh clone", "", f"`git clone` then `make build` with an empty uv cache: {clone['seconds']:.0f} s "
-                  f"(installed by {clone['installer']}; the build's stages: {stages}).", ""]
-    return lines
-
-
-def markdown(results: dict) -> str:
-    lines = ["# Benchmark results", "",
-             f"Measured {results['date']} on {results['machine']} ({results['cpus']} CPUs), Python "
-             f"{results['python']}, by `make bench` (benchmarks/run.py). Inputs: `corpus-tools synth --format "
-             "telegram-json --seed 1` (2% exact and 3% near duplicates planted). Each step runs in a fresh "
-             "process; peak RSS is that process's maximum resident set size.", ""]
-    for size, r in results["sizes"].items():
-        lines += [f"## {r['posts']:,} posts ({r['input_bytes'] / 1e9:.2f} GB of JSON)", "",
-                  "| step | seconds | posts/s | peak RSS (MB) | notes |", "|---|---:|---:|---:|---|"]
-        for name, step in r["steps"].items():
-            note = ""
-            if name == "frictionless":
-                (r1, r2), (t1, t2) = step["rows_checked"], step["seconds_at_rows"]
-                note = (f"measured on the first {r1:,} and {r2:,} rows ({t1} s, {t2} s), extrapolated to N"
-                        if step["extrapolated"] else "")
-            elif "jvm_rss_mb" in step:  # a spark step: its driver's two processes, and all of them
-                note = (f"Python {step['python_rss_mb']:.0f} MB + JVM {step['jvm_rss_mb']:.0f} MB; all processes "
-                        f"{step['tree_rss_mb']:.0f} MB" + (f"; {_stage_text(step)}" if step.get("stages") else ""))
-            elif step.get("stages"):
-                note = ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
-            elif name == "validate" and step["exit_code"] == 1:
-                note = "exit 1: the planted exact duplicates fail, as they should"
-            lines.append(f"| {name} | {step['seconds']:.1f} | {step['posts_per_second'] or '':,} | "
-                         f"{step['peak_rss_mb']:.0f} | {note} |")
-        lines.append("")
-    lines += _small_markdown(results)
-    memory = results.get("synth_memory")
-    if memory:
-        lines += ["## synth memory", "", "Peak of Python's allocations (tracemalloc) while `synth` writes "
-                  "telethon-jsonl posts on one worker (benchmarks/synth_memory.py).", "",
-                  "| posts | peak (MB) |", "|---:|---:|"]
-        lines += [f"| {n:,} | {b / 1e6:.1f} |" for n, b in zip(memory["posts"], memory["peak_bytes"], strict=True)]
-        lines.append("")
-    html = results.get("html_readers")
-    if html:
-        lines += ["## HTML readers", "", "`corpus-tools convert --workers 1` of synthetic inputs (benchmarks/"
-                  "html_inputs.py): a Telegram Desktop HTML export (1000 messages a page) and saved t.me/s pages "
-                  f"(20 posts a page), measured {results.get('html_date', results['date'])}. Per core: messages over "
-                  "the process's CPU time.", "",
-                  "| format | messages | pages | MB | seconds | CPU seconds | messages/s | messages/s per core |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        lines += [f"| {fmt} | {s['messages']:,} | {s['pages']:,} | {s['input_bytes'] / 1e6:.0f} | {s['seconds']:.1f} | "
-                  f"{s['cpu_seconds']:.1f} | {s['messages_per_second']:,} | {s['messages_per_core_second']:,} |"
-                  for fmt, s in html.items()]
-        lines.append("")
-    lines += ["## Targets", "", "| size | target | measured | met |", "|---|---|---|---|"]
-    lines += [f"| {v['size']} | {v['target']} | {v['value']} | {'yes' if v['met'] else '**no**'} |"
-              for v in results["targets"]]
-    return "\n".join(lines) + "\n"
-
-
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", default=["100k", "1M"])
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("BENCH_WORK", "/tmp/corpus-tools-bench")))
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--engine", choices=("local", "spark"), default="local", help="spark: also run convert, "
                         "validate and build on the spark engine (local[2]) at each size (benchmarks/spark_steps.py)")
+    parser.add_argument("--steps", type=lambda text: tuple(text.split(",")), help="a comma-separated subset of "
+                        f"the steps, in any order (they run in this one): {', '.join(LOCAL_STEPS + SPARK_STEPS)}; "
+                        "validate, near_duplicates and frictionless read convert's tables, package follows build")
+    parser.add_argument("--add", action="store_true", help="add these sizes to the results already in --out "
+                        "(replacing a size measured before) and skip the once-per-run measurements")
     parser.add_argument("--html-only", action="store_true", help="measure the HTML readers alone, into the "
                         "results already in --out")
     args = parser.parse_args()
-    if args.html_only:
+    unknown = set(args.steps or ()) - set(LOCAL_STEPS + SPARK_STEPS)
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    if args.steps is None:
+        args.steps = LOCAL_STEPS + (SPARK_STEPS if args.engine == "spark" else ())
+    return args
+
+
+def main() -> None:
+    args = _arguments()
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    if args.html_only or args.add:
         results = json.loads((args.out / "results.json").read_text())
-        results["html_date"] = datetime.now(UTC).strftime("%Y-%m-%d")
     else:
-        results = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": platform.machine(),
-                   "cpus": os.cpu_count(), "python": platform.python_version(), "sizes": {}}
+        results = {"date": today, "machine": platform.machine(), "cpus": os.cpu_count(),
+                   "python": platform.python_version(), "sizes": {}}
+    if not args.html_only:
         for size in args.sizes:
-            results["sizes"][size] = run_size(size, args.work, args.engine)
+            results["sizes"][size] = {"date": today, **run_size(size, args.work, args.steps)}
+    if not args.html_only and not args.add:
         results["synth_memory"] = synth_memory()
         results["validate_bundled"] = small.validate_against_floors()
         results["fresh_clone"] = small.fresh_clone_build()
-    results["html_readers"] = html_readers(args.work)
+    if args.html_only or not args.add:
+        results["html_date"] = today
+        results["html_readers"] = html_readers(args.work)
+    results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda item: posts(item[0])))
     results["targets"] = verdicts(results)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "RESULTS.md").write_text(markdown(results))

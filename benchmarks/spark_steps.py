@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 MASTER = "local[2]"
+SPARK_STEPS = ("convert_spark", "validate_spark", "build_spark")
 SAMPLE_SECONDS = 0.25
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -87,8 +88,10 @@ def measure_tree(name: str, command: list[str], log: Path, env: dict[str, str]) 
     return result
 
 
-def spark_steps(cli: str, work: Path, corpus: Path, dataset: Path, env: dict[str, str]) -> dict[str, dict]:
-    """convert, validate and build of ``corpus`` on the spark engine (local[2])."""
+def spark_steps(cli: str, work: Path, corpus: Path, dataset: Path, env: dict[str, str],
+                wanted: tuple[str, ...] = SPARK_STEPS) -> dict[str, dict]:
+    """The ``wanted`` ones of convert, validate and build of ``corpus`` on the spark engine (local[2]);
+    validate_spark reads convert_spark's tables."""
     engine = ["--engine", "spark", "--spark-master", MASTER]
     tables = work / "tables-spark"
     commands = {
@@ -96,4 +99,5 @@ def spark_steps(cli: str, work: Path, corpus: Path, dataset: Path, env: dict[str
         "validate_spark": [cli, "validate", str(tables), "--report", str(work / "validation-spark.json"), *engine],
         "build_spark": [cli, "build", "--config", str(dataset / "dataset.toml"), "--allow-invalid", *engine],
     }
-    return {name: measure_tree(name, command, work / f"{name}.log", env) for name, command in commands.items()}
+    return {name: measure_tree(name, command, work / f"{name}.log", env) for name, command in commands.items()
+            if name in wanted}
