@@ -244,8 +244,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--steps", type=lambda text: tuple(text.split(",")), help="a comma-separated subset of "
                         f"the steps, in any order (they run in this one): {', '.join(LOCAL_STEPS + SPARK_STEPS)}; "
                         "validate, near_duplicates and frictionless read convert's tables, package follows build")
-    parser.add_argument("--add", action="store_true", help="add these sizes to the results already in --out "
-                        "(replacing a size measured before) and skip the once-per-run measurements")
+    parser.add_argument("--add", action="store_true", help="add these sizes' steps to the results already in "
+                        "--out (replacing the steps measured again) and skip the once-per-run measurements")
     parser.add_argument("--html-only", action="store_true", help="measure the HTML readers alone, into the "
                         "results already in --out")
     args = parser.parse_args()
@@ -267,7 +267,10 @@ def main() -> None:
                    "python": platform.python_version(), "sizes": {}}
     if not args.html_only:
         for size in args.sizes:
-            results["sizes"][size] = {"date": today, **run_size(size, args.work, args.steps)}
+            measured = {"date": today, **run_size(size, args.work, args.steps)}
+            before = results["sizes"].get(size, {}).get("steps", {}) if args.add else {}
+            measured["steps"] = {**before, **measured["steps"]}  # --add: the steps not run again are kept
+            results["sizes"][size] = measured
     if not args.html_only and not args.add:
         results["synth_memory"] = synth_memory()
         results["validate_bundled"] = small.validate_against_floors()
