@@ -61,6 +61,7 @@ def _run(function, *args, **kwargs):
     """Call into the library; turn its errors into one line and an exit code: 1 for data that fails
     a check, 2 for unusable input, usage and operating-system errors (a full disk, a read-only
     folder), 130 and 143 for Ctrl-C and SIGTERM (after cleaning up), 3 for a bug."""
+    from .core.engine import spark_job_failure
     from .errors import CorpusToolsError, flag
 
     try:
@@ -80,9 +81,13 @@ def _run(function, *args, **kwargs):
             raise
         typer.echo(f"error: {_os_error(error)}", err=True)
         raise typer.Exit(OS_ERROR) from None
-    except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
+    except Exception as error:  # a bug (unless Spark ran short): say so in one line, the traceback for --debug
         if _state["debug"]:
             raise
+        failure = spark_job_failure(error)
+        if failure:
+            typer.echo(f"error: {failure}", err=True)
+            raise typer.Exit(OS_ERROR) from None
         typer.echo(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", err=True)
         raise typer.Exit(INTERNAL_ERROR) from None
 

@@ -101,6 +101,34 @@ def test_internal_errors_are_one_line_unless_debug(tmp_path, write, monkeypatch)
     assert isinstance(result.exception, RuntimeError)
 
 
+class Py4JJavaError(Exception):
+    """What py4j raises when a Spark job dies (its module is all corpus-tools looks at)."""
+
+
+Py4JJavaError.__module__ = "py4j.protocol"
+
+
+def test_a_spark_job_short_of_memory_is_an_environment_error_not_a_bug(tmp_path, write, monkeypatch):
+    def out_of_memory(*args, **kwargs):
+        raise Py4JJavaError("An error occurred while calling o309.parquet.\n: org.apache.spark.SparkException: "
+                            "Job 5 cancelled because SparkContext was shut down\n\tat org.apache.spark.Foo(Foo.scala)")
+
+    monkeypatch.setattr("corpus_tools.api.convert", out_of_memory)
+    result = invoke("convert", write("d.txt", DUMP), "--out", tmp_path / "o", "--channel", "c")
+    assert result.exit_code == 2
+    line = "error: spark engine: a job failed (org.apache.spark.SparkException: Job 5 cancelled because SparkContext "
+    assert line in result.output and "spark.driver.memory" in result.output and "Traceback" not in result.output
+
+
+def test_other_spark_errors_stay_bugs(tmp_path, write, monkeypatch):
+    def wrong_plan(*args, **kwargs):
+        raise Py4JJavaError("An error occurred while calling o1.select.\n: [UNRESOLVED_COLUMN] no column `x`")
+
+    monkeypatch.setattr("corpus_tools.api.convert", wrong_plan)
+    result = invoke("convert", write("d.txt", DUMP), "--out", tmp_path / "o", "--channel", "c")
+    assert result.exit_code == 3 and "internal error: Py4JJavaError" in result.output
+
+
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and result.output.startswith("corpus-tools ")

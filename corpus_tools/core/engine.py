@@ -48,6 +48,11 @@ BASE_CONF = {
 # the driver's resident set, heap plus what lives beside it, under 2 GB at a million posts and more;
 # the sorts and shuffles spill to disk instead (benchmarks/NOTES.md: the spark engine).
 LOCAL_CONF = {"spark.driver.memory": "512m"}
+# Bytes of input per shuffle partition. A partition's sort (the merge's windows, each table's order)
+# spills to disk when its task's share of the heap is full, and merging the spills takes a read buffer
+# per spill file on the heap: at 10M posts (25 GB of JSON) eight partitions of a 512 MB heap ran out of
+# it reading back their spills (benchmarks/NOTES.md). Partitions of this size keep a task's spills few.
+PARTITION_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,49 @@ def require_pyspark() -> Any:
     except ImportError:
         raise UsageError(f"the spark engine needs pyspark, which is not installed: {INSTALL_HINT}") from None
     return pyspark
+
+
+MEMORY_HINT = ("give Spark more memory: spark.driver.memory in local mode, spark.executor.memory on a "
+               "cluster, in [engine.conf] (docs/spark.md)")
+
+
+def spark_job_failure(error: BaseException) -> str | None:
+    """A Spark job that failed for want of resources (an executor out of memory or lost, the context
+    shut down under it) as one line, or None for any other error (a bug, in Spark's plan or ours).
+    Spark's own log, above the line, says more."""
+    text = str(error)
+    if not type(error).__module__.startswith(("py4j", "pyspark")) or not (
+            "SparkException" in text or "OutOfMemoryError" in text):
+        return None
+    lines = [line.strip(": \t") for line in text.splitlines()]
+    cause = next((line for line in lines if line.startswith(("org.apache.spark", "java."))), lines[0] if lines else "")
+    memory = "OutOfMemoryError" in text or "SparkContext was shut down" in text
+    return f"spark engine: a job failed ({cause}); " + (MEMORY_HINT if memory else "Spark's log above says why")
+
+
+def shuffle_partitions(engine: Engine, data_bytes: int) -> int:
+    """The shuffle partitions for ``data_bytes`` of input: the conf's, if it names them, else one per
+    PARTITION_BYTES, and never fewer than BASE_CONF's.
+
+    >>> shuffle_partitions(Engine("spark"), 25 * 10**9)
+    373
+    >>> shuffle_partitions(Engine("spark"), 10**6)
+    8
+    >>> shuffle_partitions(Engine("spark", conf={"spark.sql.shuffle.partitions": "16"}), 25 * 10**9)
+    16
+    """
+    key = "spark.sql.shuffle.partitions"
+    if key in engine.conf:
+        return int(engine.conf[key])
+    return max(int(BASE_CONF[key]), -(-data_bytes // PARTITION_BYTES))
+
+
+def sized_session(engine: Engine, data_bytes: int) -> Any:
+    """``spark_session(engine)``, its shuffle partitions set for ``data_bytes`` of input (a runtime
+    setting: each command sets it for what it reads)."""
+    spark = spark_session(engine)
+    spark.conf.set("spark.sql.shuffle.partitions", str(shuffle_partitions(engine, data_bytes)))
+    return spark
 
 
 def spark_session(engine: Engine) -> Any:

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ...core.engine import Engine, spark_session
+from ...core.engine import Engine, sized_session
 from ...core.progress import stage
 from ...core.schema import TableSchema
 from ..inputs import InputSummary
@@ -42,7 +42,7 @@ def convert_on_spark(engine: Engine, inputs: list[InputSummary], out_dir: Path, 
                      posts_order: Sequence[str] = ()) -> tuple[dict[str, dict[str, int]], set[str]]:
     """Convert ``inputs`` into ``out_dir`` on Spark (see ``convert.run.convert_into``); return the steps'
     stats and the private terms met."""
-    spark = spark_session(engine)
+    spark = sized_session(engine, sum(summary.bytes for summary in inputs))
     staging = out_dir / STAGING
     try:
         parts = max(2, spark.sparkContext.defaultParallelism)

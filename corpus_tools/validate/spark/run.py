@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ...core.engine import Engine, spark_session
+from ...core.engine import Engine, sized_session
 from ...core.progress import progress
 from ..base import CheckResult, Spec
 from ..families.dates import date_statistics
@@ -25,6 +25,9 @@ from .gx import ROW, SparkGX
 from .text import FACTS, with_text_facts
 
 NEAR_DUPLICATES = "text__near_duplicate_cluster"
+# Compressed Parquet against the rows Spark sorts: about what the posts' text compresses by, so the
+# shuffle partitions are sized for the rows rather than for the files (core.engine.shuffle_partitions).
+PARQUET_EXPANSION = 4
 # The declared posts columns each computed posts column is made from.
 POSTS_INPUTS = {**{name: ("text",) for name in FACTS}, **{name: ("text", "channel", "post_id")
                                                            for name in families.DUPLICATE_COLUMNS},
@@ -168,7 +171,8 @@ def run_on_spark(engine: Engine, dataset: Dataset, runnable: dict[str, list[Spec
     results: dict[str, CheckResult] = {}
     found: dict[str, Any] = {}
     statistics: dict[str, Any] = {}
-    with Tables(spark_session(engine), dataset, schemas, private_terms) as tables, SparkGX(docs) as gx, \
+    spark = sized_session(engine, PARQUET_EXPANSION * sum(t.path.stat().st_size for t in dataset.tables.values()))
+    with Tables(spark, dataset, schemas, private_terms) as tables, SparkGX(docs) as gx, \
             progress("Running the GX suites on Spark", total=len(runnable), unit="tables") as advance:
         for table, specs in runnable.items():
             if specs:
