@@ -108,25 +108,25 @@ class Py4JJavaError(Exception):
 Py4JJavaError.__module__ = "py4j.protocol"
 
 
-def test_a_spark_job_short_of_memory_is_an_environment_error_not_a_bug(tmp_path, write, monkeypatch):
-    def out_of_memory(*args, **kwargs):
-        raise Py4JJavaError("An error occurred while calling o309.parquet.\n: org.apache.spark.SparkException: "
-                            "Job 5 cancelled because SparkContext was shut down\n\tat org.apache.spark.Foo(Foo.scala)")
+SPARK_ERRORS = [
+    ("An error occurred while calling o309.parquet.\n: org.apache.spark.SparkException: Job 5 cancelled because "
+     "SparkContext was shut down\n\tat org.apache.spark.Foo(Foo.scala)", 2,
+     "error: spark engine: a job failed (org.apache.spark.SparkException: Job 5 cancelled because SparkContext was "
+     "shut down); give Spark more memory: spark.driver.memory"),
+    ("An error occurred while calling o1.select.\n: [UNRESOLVED_COLUMN] no column `x`", 3,
+     "internal error: Py4JJavaError"),  # a wrong plan is a bug, not the environment
+]
 
-    monkeypatch.setattr("corpus_tools.api.convert", out_of_memory)
+
+@pytest.mark.parametrize(("message", "exit_code", "said"), SPARK_ERRORS)
+def test_a_spark_job_short_of_memory_is_an_environment_error_not_a_bug(tmp_path, write, monkeypatch, message,
+                                                                        exit_code, said):
+    def failing(*args, **kwargs):
+        raise Py4JJavaError(message)
+
+    monkeypatch.setattr("corpus_tools.api.convert", failing)
     result = invoke("convert", write("d.txt", DUMP), "--out", tmp_path / "o", "--channel", "c")
-    assert result.exit_code == 2
-    line = "error: spark engine: a job failed (org.apache.spark.SparkException: Job 5 cancelled because SparkContext "
-    assert line in result.output and "spark.driver.memory" in result.output and "Traceback" not in result.output
-
-
-def test_other_spark_errors_stay_bugs(tmp_path, write, monkeypatch):
-    def wrong_plan(*args, **kwargs):
-        raise Py4JJavaError("An error occurred while calling o1.select.\n: [UNRESOLVED_COLUMN] no column `x`")
-
-    monkeypatch.setattr("corpus_tools.api.convert", wrong_plan)
-    result = invoke("convert", write("d.txt", DUMP), "--out", tmp_path / "o", "--channel", "c")
-    assert result.exit_code == 3 and "internal error: Py4JJavaError" in result.output
+    assert result.exit_code == exit_code and said in result.output and "Traceback" not in result.output
 
 
 def test_version():
