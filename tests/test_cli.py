@@ -102,7 +102,13 @@ def test_internal_errors_are_one_line_unless_debug(tmp_path, write, monkeypatch)
 
 
 class Py4JJavaError(Exception):
-    """What py4j raises when a Spark job dies (its module is all corpus-tools looks at)."""
+    """What py4j raises when a Spark job dies (its module is all corpus-tools looks at); its text
+    comes from the JVM, which may be gone."""
+
+    def __str__(self):
+        if self.args[0] is None:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return self.args[0]
 
 
 Py4JJavaError.__module__ = "py4j.protocol"
@@ -115,6 +121,7 @@ SPARK_ERRORS = [
      "shut down); give Spark more memory: spark.driver.memory"),
     ("An error occurred while calling o1.select.\n: [UNRESOLVED_COLUMN] no column `x`", 3,
      "internal error: Py4JJavaError"),  # a wrong plan is a bug, not the environment
+    (None, 2, "error: spark engine: Spark's JVM stopped during a job (Py4JJavaError); give Spark more memory"),
 ]
 
 

@@ -107,9 +107,13 @@ def spark_job_failure(error: BaseException) -> str | None:
     """A Spark job that failed for want of resources (an executor out of memory or lost, the context
     shut down under it) as one line, or None for any other error (a bug, in Spark's plan or ours).
     Spark's own log, above the line, says more."""
-    text = str(error)
-    if not type(error).__module__.startswith(("py4j", "pyspark")) or not (
-            "SparkException" in text or "OutOfMemoryError" in text):
+    if not type(error).__module__.startswith(("py4j", "pyspark")):
+        return None
+    try:
+        text = str(error)  # a Py4JJavaError asks the JVM for its text: a JVM an OutOfMemoryError killed
+    except Exception:  # refuses the connection
+        return f"spark engine: Spark's JVM stopped during a job ({type(error).__name__}); {MEMORY_HINT}"
+    if "SparkException" not in text and "OutOfMemoryError" not in text:
         return None
     lines = [line.strip(": \t") for line in text.splitlines()]
     cause = next((line for line in lines if line.startswith(("org.apache.spark", "java."))), lines[0] if lines else "")
