@@ -27,8 +27,9 @@ def verdicts(results: dict) -> list[dict]:
                         "met": speedup >= TARGETS["validate_speedup_over_frictionless"]})
         if r["posts"] == 1_000_000 and {"build", "floor"} <= s.keys():
             build = s["build"]
+            over_floor = round(build["seconds"] / s["floor"]["seconds"], 2)  # floor and build may be from two --add runs
             out.append({"size": size, "target": f"build within {TARGETS['build_over_floor_1M']}x of the floor",
-                        "value": f"{build['over_floor']:.2f}x", "met": build["over_floor"] <= TARGETS["build_over_floor_1M"]})
+                        "value": f"{over_floor:.2f}x", "met": over_floor <= TARGETS["build_over_floor_1M"]})
             out.append({"size": size, "target": f"build under {TARGETS['build_seconds_1M']} s",
                         "value": f"{build['seconds']:.0f} s", "met": build["seconds"] < TARGETS["build_seconds_1M"]})
             out.append({"size": size, "target": f"build peak RSS under {TARGETS['build_peak_rss_mb_1M']} MB",

@@ -60,6 +60,7 @@ ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 SIZES = {"k": 1_000, "M": 1_000_000}
 FRICTIONLESS_ROWS = 20_000  # rows frictionless validates; the rest is extrapolated
+HTML_MESSAGES, TME_POSTS = 100_000, 100_000
 
 
 def posts(size: str) -> int:
