@@ -146,6 +146,18 @@ def sized_session(engine: Engine, data_bytes: int) -> Any:
     return spark
 
 
+def spread_nulls(key: Any, *unique: str) -> Any:
+    """The join key column ``key`` with its nulls told apart. A shuffle sends every row of one key to
+    one task, and the rows that reference nothing (most posts reply to none) share the key null: at
+    10M posts that one task's sort of most of the posts, texts and all, ran a 512 MB heap out of
+    memory reading back its spills. Each null becomes a key no id can equal (a NUL character and the
+    ``unique`` columns), so those rows spread over the tasks and still match nothing."""
+    from pyspark.sql import functions as F
+
+    parts = [F.col(name).cast("string") for name in unique]
+    return F.coalesce(key.cast("string"), F.concat_ws(":", F.lit("\0"), *parts))
+
+
 def spark_session(engine: Engine) -> Any:
     """The SparkSession of ``engine`` (one per process: Spark's own rule), created on first use.
 

@@ -21,6 +21,7 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema
 
+from ...core.engine import spread_nulls
 from ...core.schema import TableSchema
 from ..merge import SOURCES, Collection, collection_ranks, written_tables
 from ..scrub import free_text_columns, mask_batch, mask_patterns
@@ -157,10 +158,11 @@ class _Masker:
 def unlink_dangling(posts: DataFrame) -> tuple[DataFrame, int]:
     """The posts with every reply to a post outside them unlinked, and how many were."""
     targets = posts.select(F.col("post_id").alias("_target")).distinct()
-    joined = posts.join(targets, posts["reply_to_post_id"] == targets["_target"], "left")
+    joined = posts.join(targets, spread_nulls(F.col("reply_to_post_id"), "k", "seq") == targets["_target"], "left")
     dangling = F.col("reply_to_post_id").isNotNull() & F.col("_target").isNull()
     joined = joined.withColumn("_dangling", dangling)
     count = joined.where("_dangling").count()
     fixed = joined.withColumn("reply_to_post_id", F.when(F.col("_dangling"), F.lit(None).cast("string"))
                               .otherwise(F.col("reply_to_post_id")))
     return fixed.select(*posts.columns), count
+

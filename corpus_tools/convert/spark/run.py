@@ -104,9 +104,9 @@ def _finish(spark, staged_folder: Path, out_dir: Path, schemas: dict[str, TableS
     staged = {name: staged_rows.where(staged_rows["table"] == name).select(*ORDER, f"{name}.*")
               for name in written_tables(schemas)}
     tables, merge_stats = merged(staged, schemas, [s.collection for s in inputs], out_dir / STAGING / "copies")
+    tables["posts"], unlinked = unlink_dangling(tables["posts"])  # before masking: it reads the posts twice
     masking = privacy.action("posts", "author_id") != "keep"
     tables = masked(tables, schemas, user_ids(terms) if masking else [])
-    tables["posts"], unlinked = unlink_dangling(tables["posts"])
     masked_count = 0
     for name, frame in tables.items():
         shards = out_dir / STAGING / "tables" / name

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core.engine import spread_nulls
 from ..families.integrity import _references
 from ..families.privacy import RAW_IDS, USER_ID
 
@@ -44,13 +45,16 @@ def with_exact_duplicates(posts: Any) -> Any:
     """``DUPLICATE_COLUMNS``: for a text (with a visible character) that other posts of its channel
     (across channels: of another channel) share, how many posts share it and the first of them."""
     F, Window = _spark()
-    posts = posts.withColumn("__compared", F.col("text__hash").isNotNull() & (F.col("text__visible_chars") > 0)) \
+    compared = F.col("text__hash").isNotNull() & (F.col("text__visible_chars") > 0)
+    # A row not compared is a group of its own (its row number): grouped by their null or blank
+    # text's hash they would be one window of millions of rows in one task, which buffers it all.
+    posts = posts.withColumn("__compared", compared).withColumn("__alone", F.when(~compared, F.col("row"))) \
         .withColumn("__channel", F.coalesce(F.col("channel"), F.lit("")))
-    in_channel = Window.partitionBy("__compared", "__channel", "text__hash")
-    across = Window.partitionBy("__compared", "text__hash")
+    in_channel = Window.partitionBy("__alone", "__channel", "text__hash")
+    across = Window.partitionBy("__alone", "text__hash")
     spread = F.min("__channel").over(across) != F.max("__channel").over(across)
     return posts.withColumn(DUPLICATE_COLUMNS[0], _group(in_channel, "posts of its channel", F.lit(True))) \
-        .withColumn(DUPLICATE_COLUMNS[1], _group(across, "posts", spread)).drop("__compared", "__channel")
+        .withColumn(DUPLICATE_COLUMNS[1], _group(across, "posts", spread)).drop("__compared", "__alone", "__channel")
 
 
 def _group(window: Any, what: str, shared: Any) -> Any:
@@ -86,7 +90,8 @@ def with_unresolved(frame: Any, field: str, keys: Any) -> Any:
     """``FIELD__unresolved``: the value of ``field`` where ``keys`` (``distinct_keys`` of the referenced
     column) does not hold it, else null."""
     F, _ = _spark()
-    joined = frame.join(keys.withColumn("__found", F.lit(True)), F.col(field) == F.col("__target"), "left")
+    joined = frame.join(keys.withColumn("__found", F.lit(True)), spread_nulls(F.col(field), "row") == F.col("__target"),
+                        "left")
     missing = F.col(field).isNotNull() & F.col("__found").isNull()
     return joined.withColumn(f"{field}__unresolved", F.when(missing, F.col(field))).drop("__target", "__found")
 
