@@ -6,7 +6,7 @@ row's position in its Parquet file) and returns it with the computed column adde
 - exact duplicates (``duplicates``): windows over (channel, text hash) and over the text hash, each
   failing row named by its group's size and first post, as ``Duplicates.columns`` names it;
 - channel order (``dates``): the latest dated earlier post of the channel, by message id where the
-  channel numbers every post, else by row;
+  channel numbers every post, else by row, in windows over blocks of the channel's order;
 - references (``integrity``): a left join with the referenced table's distinct keys;
 - privacy (``privacy``): the raw user id patterns, and a broadcast join with the private terms.
 
@@ -24,6 +24,7 @@ from ..families.integrity import _references
 from ..families.privacy import RAW_IDS, USER_ID
 
 DUPLICATE_COLUMNS = ("text__duplicate_in_channel", "text__duplicate_across_channels")
+BLOCK = 100_000  # places in a channel's order that one window of ``previous_dates`` holds
 
 
 def _spark() -> tuple[Any, Any]:
@@ -66,18 +67,32 @@ def _group(window: Any, what: str, shared: Any) -> Any:
                   F.format_string(f"%d {what} have this text, first %s", size, first))
 
 
-def with_previous_date(posts: Any) -> Any:
-    """``published_at__previous``: the date of the latest earlier dated post of the channel, where
-    earlier is by message id when every post of the channel has a numeric one, else by row."""
+def previous_dates(dates: Any) -> Any:
+    """``row`` and ``published_at__previous`` of a frame of ``row``, ``channel``, ``message_id`` and
+    ``published_at``: the date of the latest earlier dated post of the channel, where earlier is by
+    message id when every post of the channel has a numeric one, else by row.
+
+    A window per channel would hold a whole channel in one task (the benchmark's one channel of 10M
+    posts): the channel's order is cut into blocks of BLOCK places, each block a window of its own,
+    and each block's rows without an earlier date in it take the latest of the blocks before."""
     F, Window = _spark()
     channel = F.coalesce(F.col("channel"), F.lit(""))
-    numeric = F.coalesce(F.col("message_id").rlike(r"^[0-9]+\z"), F.lit(False))
-    posts = posts.withColumn("__channel", channel).withColumn("__numeric", numeric.cast("int"))
-    numbered = F.min("__numeric").over(Window.partitionBy("__channel")) == 1
-    posts = posts.withColumn("__order", F.when(numbered, F.col("message_id").cast("long")).otherwise(F.col("row")))
-    earlier = Window.partitionBy("__channel").orderBy("__order", "row").rowsBetween(Window.unboundedPreceding, -1)
-    return posts.withColumn("published_at__previous", F.last("published_at", ignorenulls=True).over(earlier)) \
-        .drop("__channel", "__numeric", "__order")
+    numeric = F.coalesce(F.col("message_id").rlike(r"^[0-9]+\z"), F.lit(False)).cast("int")
+    dates = dates.select("row", "message_id", "published_at", channel.alias("__channel"), numeric.alias("__numeric"))
+    numbered = dates.groupBy("__channel").agg((F.min("__numeric") == 1).alias("__numbered"))
+    order = F.when(F.col("__numbered"), F.col("message_id").cast("long")).otherwise(F.col("row"))
+    block = F.coalesce(F.floor(F.col("__order") / BLOCK), F.lit(-1))  # no order (nulls come first): -1
+    dates = dates.join(F.broadcast(numbered), "__channel") \
+        .select("row", "published_at", "__channel", order.alias("__order")).withColumn("__block", block)
+    earlier = Window.partitionBy("__channel", "__block").orderBy("__order", "row") \
+        .rowsBetween(Window.unboundedPreceding, -1)
+    dated = F.when(F.col("published_at").isNotNull(), F.struct("__order", "row"))  # max_by skips nulls
+    blocks = dates.groupBy("__channel", "__block").agg(F.max_by("published_at", dated).alias("__last"))
+    before = Window.partitionBy("__channel").orderBy("__block").rowsBetween(Window.unboundedPreceding, -1)
+    carried = blocks.select("__channel", "__block", F.last("__last", ignorenulls=True).over(before).alias("__carried"))
+    within = F.last("published_at", ignorenulls=True).over(earlier)
+    return dates.withColumn("__within", within).join(F.broadcast(carried), ["__channel", "__block"]) \
+        .select("row", F.coalesce("__within", "__carried").alias("published_at__previous"))
 
 
 def distinct_keys(values: Any) -> Any:

@@ -31,7 +31,7 @@ PARQUET_EXPANSION = 4
 # The declared posts columns each computed posts column is made from.
 POSTS_INPUTS = {**{name: ("text",) for name in FACTS}, **{name: ("text", "channel", "post_id")
                                                            for name in families.DUPLICATE_COLUMNS},
-                "published_at__previous": ("channel", "message_id", "published_at"), NEAR_DUPLICATES: ()}
+                "published_at__previous": (), NEAR_DUPLICATES: ()}  # both read the posts themselves
 
 
 class Tables:
@@ -86,7 +86,7 @@ def _posts_columns(frame: Any, needed: set[str], tables: Tables, settings) -> tu
     if needed & set(families.DUPLICATE_COLUMNS):
         frame = families.with_exact_duplicates(frame)
     if "published_at__previous" in needed:
-        frame = families.with_previous_date(frame)
+        frame = frame.join(families.previous_dates(tables.read("posts", ["channel", "message_id", "published_at"])), ROW)
     if NEAR_DUPLICATES in needed:
         from .near_duplicates import near_duplicates_on_spark  # its own module, by its own author
 

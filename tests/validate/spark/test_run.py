@@ -131,6 +131,30 @@ def test_the_computed_columns_are_the_local_ones(engine, tmp_path):
             assert [_utc(r[name]) for r in rows] == computed[name].to_pylist(), (table, name)
 
 
+@pytest.mark.parametrize("block", [1, 2, 3])
+def test_a_channel_cut_into_blocks_keeps_each_posts_previous_date(engine, tmp_path, monkeypatch, block):
+    """previous_dates' blocks of a channel's order (BLOCK places, 100,000 unless patched) carry the
+    latest date across: a post with no dated post before it in its block takes the earlier blocks'."""
+    from corpus_tools.core.engine import spark_session
+    from corpus_tools.validate.families.dates import Dates
+    from corpus_tools.validate.spark import families as spark_families
+    from corpus_tools.validate.spark.run import Tables, table_frame
+
+    monkeypatch.setattr(spark_families, "BLOCK", block)
+    schemas, settings = load_schemas(), load_config()
+    tables = clean_tables()
+    post_row(tables, "alpha/2")["published_at"] = None  # an undated post: the date before it carries on
+    post_row(tables, "alpha/4")["published_at"] = moment(4, 10, 30)  # before alpha/3: out of channel order
+    write_tables(tmp_path, tables, loose=True)
+    dataset = open_dataset(write_package(tmp_path), schemas)
+    store = Store({name: t.path for name, t in dataset.tables.items()})
+    local = Dates(schemas, settings).columns(store)["posts"]["published_at__previous"].to_pylist()
+    spec = next(s for s in Dates(schemas, settings).specs() if s.id == "posts.published_at.channel_order")
+    frame, _ = table_frame("posts", [spec], Tables(spark_session(engine), dataset, schemas, set()), settings)
+    assert [_utc(r["published_at__previous"]) for r in frame.collect()] == local
+    assert local.count(None) < len(local) - 2  # dates carried, not only the first of each channel missing
+
+
 def _utc(value):
     """Spark's timestamps come naive, in this process's time zone; Arrow's are aware."""
     return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo is None else value
