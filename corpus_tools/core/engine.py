@@ -44,10 +44,12 @@ BASE_CONF = {
     # Spark's own staged Parquet (never published) in 32 MB row groups, not 128 MB: less held per writer
     "spark.hadoop.parquet.block.size": str(32 << 20),
 }
-# In local mode the driver's JVM runs the executors too: a 512 MB heap (Spark's default is 1 GB) keeps
-# the driver's resident set, heap plus what lives beside it, under 2 GB at a million posts and more;
-# the sorts and shuffles spill to disk instead (benchmarks/NOTES.md: the spark engine).
-LOCAL_CONF = {"spark.driver.memory": "512m"}
+# In local mode the driver's JVM runs the executors too, so its heap is the executors' (Spark's default,
+# 1 GB). A 512 MB heap kept the JVM near 1 GB resident at a million posts, but at 10M the sorts and
+# aggregations ran it out of memory three times, each time merging their spill files, which takes
+# read buffers on the heap beside what the memory manager counts (benchmarks/NOTES.md). Read-ahead
+# would take two more 1 MB heap buffers per spill file: off, the reader's own buffer is off the heap.
+LOCAL_CONF = {"spark.driver.memory": "1g", "spark.unsafe.sorter.spill.read.ahead.enabled": "false"}
 # Bytes of input per shuffle partition. A partition's sort (the merge's windows, each table's order)
 # spills to disk when its task's share of the heap is full, and merging the spills takes a read buffer
 # per spill file on the heap: at 10M posts (25 GB of JSON) eight partitions of a 512 MB heap ran out of
