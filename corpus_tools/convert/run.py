@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -70,7 +70,7 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
                  max_rejects: int | None = None, workers: int | None = None,
                  collected: Sequence[datetime | None] | None = None, privacy: Privacy | None = None,
                  include_chats: Sequence[str] = (), posts_order: Sequence[str] = (),
-                 engine: Engine | None = None) -> ConvertResult:
+                 key_orders: Mapping[str, Sequence[str]] | None = None, engine: Engine | None = None) -> ConvertResult:
     """Convert ``inputs`` into tables and a manifest written straight into ``out_dir``.
 
     ``collected`` gives each input's collection time (or None), which ranks copies of one post
@@ -81,6 +81,9 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
     declare it from the start, so that build need not write the posts again only to declare it; build
     checks what holds and rewrites a table whose declaration is wrong. ``engine`` (default local) runs
     the same readers and steps on Spark instead (``convert.spark``), with the same tables as a result.
+    ``key_orders`` names, for the other tables, the key build publishes each sorted by: the spark
+    engine then writes them sorted by it (and, among equal keys, in their order here) and declares
+    it, so that build need not sort them in the driver's memory; the local engine ignores it.
     Callers that publish use ``convert``, which stages this and publishes it all at once.
     """
     options = ReaderOptions(channel=channel, tz=parse_zone(tz), columns=dict(columns or {}),
@@ -96,7 +99,8 @@ def convert_into(inputs: Sequence[Path], out_dir: Path, *, format: str = "auto",
         from .spark.run import convert_on_spark  # pyspark: only when asked for
 
         step_stats, terms = convert_on_spark(engine, inputs_read, out_dir, schemas, options=options, period=period,
-                                             privacy=privacy, max_rejects=max_rejects, posts_order=posts_order)
+                                             privacy=privacy, max_rejects=max_rejects, posts_order=posts_order,
+                                             key_orders=key_orders or {})
     else:
         step_stats, terms = _convert_locally(inputs_read, out_dir, schemas, options=options, period=period,
                                              privacy=privacy, max_rejects=max_rejects, workers=workers,

@@ -43,7 +43,7 @@ from .archive import write_archive
 from .card import GENERATED
 from .config import DatasetConfig, with_version, write_version
 from .descriptor import PackageFiles, descriptor_bytes
-from .ordering import SOURCE_ORDER
+from .ordering import SOURCE_ORDER, sort_key
 from .privacy import persons, privacy_record
 from .release import draft_release, prepare_release
 from .versioning.diff import PackageDiff
@@ -187,7 +187,9 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
     result = convert_into([i.path for i in config.inputs], staged, format=config.format, channel=config.channel,
                           period=config.period, tz=config.tz, columns=config.columns, max_rejects=config.max_rejects,
                           collected=[i.collected for i in config.inputs], privacy=privacy,
-                          include_chats=config.include_chats, posts_order=SOURCE_ORDER["posts"], engine=engine)
+                          include_chats=config.include_chats, posts_order=SOURCE_ORDER["posts"],
+                          key_orders={name: sort_key(schemas[name]) for name in schemas if name not in SOURCE_ORDER},
+                          engine=engine)
     clock.lap("convert")
     draft = draft_release(staged, schemas=schemas, metadata=config.package, version=version,
                           sources=_sources(config, result), data_prefix=data_prefix, previous=prior,

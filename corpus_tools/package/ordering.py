@@ -38,22 +38,35 @@ def sort_key(schema: TableSchema) -> list[str]:
     return schema.primary_key or [c for c in UNKEYED_ORDER if c in schema.field_names]
 
 
-def _sorted_prefix(table: pa.Table, key: list[str]) -> list[str]:
-    """The longest leading part of ``key`` by which the rows of ``table`` are already in order (nulls
-    last, Arrow's default)."""
-    if table.num_rows < 2:
-        return list(key)
-    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in key])
-    identity = pa.array(range(table.num_rows), pa.uint64())
-    if order.equals(identity):
-        return list(key)
-    return _sorted_prefix(table, key[:-1]) if len(key) > 1 else []
+def sorted_prefix(path: Path, key: list[str]) -> list[str]:
+    """The longest leading part of ``key`` by which the rows of the Parquet file at ``path`` are
+    already in order (ascending, nulls last, Arrow's default), read a row group's worth at a time,
+    each batch's last row carried over to the next (ten million rows' keys, whole, are gigabytes)."""
+    held, last = len(key), None
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE, columns=key):
+        rows = pa.Table.from_batches([batch])
+        rows = pa.concat_tables([last, rows]) if last is not None else rows
+        while held and not _in_order(rows, key[:held]):
+            held -= 1
+        if not held:
+            return []
+        last = rows.slice(rows.num_rows - 1)
+    return list(key[:held])
+
+
+def _in_order(rows: pa.Table, key: list[str]) -> bool:
+    """Are ``rows`` sorted by ``key``? (Arrow's sort is stable: sorted rows keep their places.)"""
+    if rows.num_rows < 2:
+        return True
+    order = pc.sort_indices(rows, sort_keys=[(c, "ascending") for c in key])
+    return order.equals(pa.array(range(rows.num_rows), pa.uint64()))
 
 
 def order_table(path: Path, schema: TableSchema) -> list[str]:
     """Rewrite the Parquet table at ``path`` in its order (``sort_key``), declaring it; returns the
-    columns declared. A table already in order is rewritten only to declare it; the posts are never
-    reordered; an empty table is left as it is.
+    columns declared. A table already in order is rewritten, streaming, only to declare it, and not
+    at all when it declares it (as the spark engine writes the tables a build publishes); the posts
+    are never reordered; an empty table is left as it is. A table out of order is sorted in memory.
 
     Example: ``order_table(Path("stage/hashtags.parquet"), load_schemas()["hashtags"])`` -> ['post_id', 'offset']
     """
@@ -62,16 +75,16 @@ def order_table(path: Path, schema: TableSchema) -> list[str]:
         return []  # an order lives in row groups' metadata, and an empty table has none (a row group of no
         # rows would break readers that size their batches by it: datasets)
     keep = schema.name in SOURCE_ORDER
-    table = pq.read_table(path, columns=key if keep else None)
-    declared = _sorted_prefix(table, key) if keep else key
+    held = sorted_prefix(path, key)
+    declared = held if keep else key
     columns = [pq.SortingColumn(schema.field_names.index(c)) for c in declared]
-    if keep and _declares(path) == columns:  # written in this order and declaring it (convert's posts_order)
+    in_order = keep or held == key
+    if in_order and _declares(path) == columns:  # written in this order and declaring it
         return declared
     if not declared and not _declares(path):
         return []
-    if not keep:
-        table = table.sort_by([(c, "ascending") for c in key])
-    _rewrite(path, schema, table=None if keep else table, sorting=columns)
+    table = None if in_order else pq.read_table(path).sort_by([(c, "ascending") for c in key])
+    _rewrite(path, schema, table=table, sorting=columns)
     return declared
 
 

@@ -6,6 +6,7 @@ import pyarrow.parquet as pq
 
 from corpus_tools.core.schema import TableSchema
 from corpus_tools.convert.parquet import RowGroupWriter
+from corpus_tools.package import ordering
 from corpus_tools.package.ordering import order_table
 
 TAGS = TableSchema("hashtags", {"fields": [{"name": "post_id", "type": "string"}, {"name": "offset", "type": "integer"}],
@@ -83,3 +84,31 @@ def test_posts_that_declare_an_order_that_does_not_hold_are_written_with_what_ho
     partly = write_declaring(tmp_path / "r.parquet", [rows[1], {**rows[0], "source_file": "a.json"}],
                              ["source_file", "source_line_start"])
     assert order_table(partly, POSTS) == ["source_file"] and declared(partly) == [1]
+
+
+def test_a_side_table_written_in_order_and_declaring_it_is_not_written_again(tmp_path):
+    """As the spark engine writes the side tables a build publishes: sorted by the key, declared."""
+    rows = [{"post_id": "a", "offset": 2}, {"post_id": "a", "offset": 9}, {"post_id": "b", "offset": 1}]
+    path = tmp_path / "t.parquet"
+    writer = RowGroupWriter(path, TAGS.arrow, sorting=["post_id", "offset"])
+    writer.add(pa.RecordBatch.from_pylist(rows, schema=TAGS.arrow))
+    writer.close()
+    before = path.stat()
+    assert order_table(path, TAGS) == ["post_id", "offset"]
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    sorted_here = write(tmp_path / "u.parquet", TAGS, rows[::-1])
+    order_table(sorted_here, TAGS)
+    assert path.read_bytes() == sorted_here.read_bytes()  # the bytes a sort in memory writes
+
+
+def test_the_order_is_checked_across_batches(tmp_path, monkeypatch):
+    """sorted_prefix reads a batch at a time: a break in the order between two batches counts too."""
+    monkeypatch.setattr(ordering, "ROW_GROUP_SIZE", 2)
+    ordered = [("a", 1), ("a", 2), ("a", 3), ("b", 0), ("b", 5)]
+    cases = {"all": (ordered, ["post_id", "offset"]), "offset breaks at a batch's edge": (
+        [("a", 1), ("a", 3), ("a", 2), ("b", 0), ("b", 5)], ["post_id"]), "post_id breaks at a batch's edge": (
+        [("a", 1), ("b", 3), ("a", 4), ("b", 0)], []), "a null comes last": ([("a", 1), ("a", None), ("b", 0)], ["post_id", "offset"]),
+        "not first": ([("a", 0), ("a", None), ("a", 1)], ["post_id"])}
+    for name, (pairs, held) in cases.items():
+        path = write(tmp_path / "t.parquet", TAGS, [{"post_id": p, "offset": o} for p, o in pairs])
+        assert ordering.sorted_prefix(path, ["post_id", "offset"]) == held, name

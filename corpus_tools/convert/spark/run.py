@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,10 @@ STAGING = ".spark"
 
 def convert_on_spark(engine: Engine, inputs: list[InputSummary], out_dir: Path, schemas: dict[str, TableSchema], *,
                      options, period: Period | None, privacy: Privacy, max_rejects: int | None,
-                     posts_order: Sequence[str] = ()) -> tuple[dict[str, dict[str, int]], set[str]]:
-    """Convert ``inputs`` into ``out_dir`` on Spark (see ``convert.run.convert_into``); return the steps'
-    stats and the private terms met."""
+                     posts_order: Sequence[str] = (), key_orders: Mapping[str, Sequence[str]] = {},
+                     ) -> tuple[dict[str, dict[str, int]], set[str]]:
+    """Convert ``inputs`` into ``out_dir`` on Spark (see ``convert.run.convert_into``, ``key_orders``
+    too); return the steps' stats and the private terms met."""
     spark = sized_session(engine, sum(summary.bytes for summary in inputs))
     staging = out_dir / STAGING
     try:
@@ -58,7 +59,7 @@ def convert_on_spark(engine: Engine, inputs: list[InputSummary], out_dir: Path, 
         step_stats, terms = merged_steps(results), {t for r in results for t in r["terms"]}
         with stage("Merging on Spark"):
             step_stats.update(_finish(spark, read, out_dir, schemas, inputs, privacy=privacy, terms=terms,
-                                      posts_order=posts_order))
+                                      orders={**key_orders, "posts": posts_order}))
         if tasks[0].shard is not None:
             limit_rejects(out_dir / "rejects.parquet", max_rejects)
         return step_stats, terms
@@ -98,8 +99,12 @@ def _account_inputs(inputs: list[InputSummary], tasks: list[Task], results: list
 
 
 def _finish(spark, staged_folder: Path, out_dir: Path, schemas: dict[str, TableSchema], inputs: list[InputSummary],
-            *, privacy: Privacy, terms: set[str], posts_order: Sequence[str]) -> dict[str, dict[str, int]]:
-    """Merge, mask and unlink on Spark; write every table into ``out_dir``; the passes' stats."""
+            *, privacy: Privacy, terms: set[str], orders: Mapping[str, Sequence[str]]) -> dict[str, dict[str, int]]:
+    """Merge, mask and unlink on Spark; write every table into ``out_dir``, each sorted by its key in
+    ``orders``, if any, then by its rows' place in a one-process run (the posts' key in ``orders`` is
+    only declared: build checks it holds); the passes' stats."""
+    from pyspark.sql import functions as F
+
     staged_rows = spark.read.parquet(str(staged_folder))
     staged = {name: staged_rows.where(staged_rows["table"] == name).select(*ORDER, f"{name}.*")
               for name in written_tables(schemas)}
@@ -110,9 +115,10 @@ def _finish(spark, staged_folder: Path, out_dir: Path, schemas: dict[str, TableS
     masked_count = 0
     for name, frame in tables.items():
         shards = out_dir / STAGING / "tables" / name
-        frame.orderBy(*ORDER).write.mode("overwrite").parquet(str(shards))
+        key = [] if name == "posts" else [F.col(c).asc_nulls_last() for c in orders.get(name, ())]  # as Arrow sorts
+        frame.orderBy(*key, *ORDER).write.mode("overwrite").parquet(str(shards))
         masked_count += _join_shards(shards, out_dir / f"{name}.parquet", schemas[name].arrow,
-                                     sorting=posts_order if name == "posts" else ())
+                                     sorting=orders.get(name, ()))
     stats = {"merge_copies": merge_stats}
     if masking:
         stats["mask_user_ids"] = {"masked": masked_count}
