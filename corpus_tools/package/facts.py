@@ -15,6 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..convert.parquet import ROW_GROUP_SIZE
+
 TOP_HASHTAGS = 10
 MAX_BARS = 62  # periods a figure or a table of counts shows before it moves to a coarser unit
 
@@ -64,11 +66,24 @@ def channel_coverage(posts: pa.Table) -> list[dict[str, Any]]:
     >>> channel_coverage(pa.table({"channel": ["c"], "day": pa.array([None], pa.date32())}))
     [{'name': 'c', 'posts': 1, 'firstDay': None, 'lastDay': None}]
     """
-    grouped = posts.group_by("channel").aggregate([([], "count_all"), ("day", "min"), ("day", "max")])
+    return _coverage([_channel_days(posts)])
+
+
+def _channel_days(posts: pa.Table) -> pa.Table:
+    """A batch's part of the coverage: per channel, its posts and first and last days."""
+    return posts.group_by("channel").aggregate([([], "count_all"), ("day", "min"), ("day", "max")])
+
+
+def _coverage(parts: list[pa.Table]) -> list[dict[str, Any]]:
+    """The coverage of the batches whose ``_channel_days`` are ``parts``, channel by channel."""
+    if not parts:
+        return []
+    grouped = pa.concat_tables(parts).group_by("channel").aggregate(
+        [("count_all", "sum"), ("day_min", "min"), ("day_max", "max")])
     rows = sorted(grouped.to_pylist(), key=lambda row: row["channel"])
-    return [{"name": row["channel"], "posts": row["count_all"],
-             "firstDay": row["day_min"].isoformat() if row["day_min"] else None,
-             "lastDay": row["day_max"].isoformat() if row["day_max"] else None} for row in rows]
+    return [{"name": row["channel"], "posts": row["count_all_sum"],
+             "firstDay": row["day_min_min"].isoformat() if row["day_min_min"] else None,
+             "lastDay": row["day_max_max"].isoformat() if row["day_max_max"] else None} for row in rows]
 
 
 def _counts(values: pa.Array) -> Counter:
@@ -76,23 +91,40 @@ def _counts(values: pa.Array) -> Counter:
     return Counter({item["values"]: item["counts"] for item in pc.value_counts(values.drop_null()).to_pylist()})
 
 
+def _batches(path: Path, columns: list[str]):
+    """The columns of the Parquet file at ``path``, a row group's worth at a time: the facts of ten
+    million posts, read whole, took gigabytes of the driver (benchmarks/NOTES.md)."""
+    return pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE, columns=columns)
+
+
 def read_facts(tables: dict[str, Path], *, period: tuple[date, date] | None = None, top: int = TOP_HASHTAGS) -> Facts:
     """The facts of the tables at ``tables`` (name -> Parquet file); ``period`` is the collection
-    window, whose days are shown even when no post was published on them.
+    window, whose days are shown even when no post was published on them. Memory stays a batch's.
 
     Example: ``read_facts({"posts": Path("data/posts.parquet")}).rows["posts"]``
     """
     facts = Facts(rows={name: pq.ParquetFile(path).metadata.num_rows for name, path in tables.items()})
     if "posts" in tables:
-        columns = ["channel", "published_at"] + (["date_source"] if "date_source" in pq.read_schema(tables["posts"]).names else [])
-        posts = pq.read_table(tables["posts"], columns=columns)
-        days = pc.cast(posts.column("published_at"), pa.date32()).combine_chunks()  # UTC calendar days
-        facts.days = _day_range(_counts(days), period)
-        facts.undated = days.null_count
-        sources = posts.column("date_source").combine_chunks() if "date_source" in columns else pa.nulls(len(days), pa.string())
-        facts.date_sources = dict(sorted(_counts(pc.fill_null(sources, "undated")).items()))
-        facts.channels = channel_coverage(pa.table({"channel": posts.column("channel"), "day": days}))
+        _add_post_facts(facts, tables["posts"], period)
     if "hashtags" in tables:
-        tags = _counts(pq.read_table(tables["hashtags"], columns=["hashtag"]).column("hashtag").combine_chunks())
+        tags: Counter = Counter()
+        for batch in _batches(tables["hashtags"], ["hashtag"]):
+            tags.update(_counts(batch.column(0)))
         facts.hashtags = sorted(tags.items(), key=lambda item: (-item[1], item[0]))[:top]
     return facts
+
+
+def _add_post_facts(facts: Facts, path: Path, period: tuple[date, date] | None) -> None:
+    """The posts' days, undated posts, date sources and channels, batch after batch, into ``facts``."""
+    has_source = "date_source" in pq.read_schema(path).names
+    days, sources, parts = Counter(), Counter(), []
+    for batch in _batches(path, ["channel", "published_at"] + (["date_source"] if has_source else [])):
+        day = pc.cast(batch.column("published_at"), pa.date32())  # UTC calendar days
+        days.update(_counts(day))
+        facts.undated += day.null_count
+        source = batch.column("date_source") if has_source else pa.nulls(len(day), pa.string())
+        sources.update(_counts(pc.fill_null(source, "undated")))
+        parts.append(_channel_days(pa.table({"channel": batch.column("channel"), "day": day})))
+    facts.days = _day_range(days, period)
+    facts.date_sources = dict(sorted(sources.items()))
+    facts.channels = _coverage(parts)

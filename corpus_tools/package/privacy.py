@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..convert.parquet import ROW_GROUP_SIZE
 from ..convert.steps.privacy import PSEUDONYM, Privacy
 from ..core.schema import TableSchema
 
@@ -34,9 +35,11 @@ def persons(tables: dict[str, Path], schemas: dict[str, TableSchema]) -> int:
     pattern = f"^{PSEUDONYM.pattern}$"
     for name, path in tables.items():
         for column, kind in schemas[name].personal.items():
-            if kind in ("id", "name"):
-                values = pq.read_table(path, columns=[column]).column(0)
-                found.update(v for v in pc.unique(values.filter(pc.fill_null(
+            if kind not in ("id", "name"):
+                continue
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE, columns=[column]):
+                values = batch.column(0)  # a batch at a time: ten million posts' ids, whole, are gigabytes
+                found.update(pc.unique(values.filter(pc.fill_null(
                     pc.match_substring_regex(values, pattern), False))).to_pylist())
     return len(found)
 
