@@ -6,7 +6,8 @@ Per post, inside ``mapInArrow`` tasks, the local family's own compiled functions
 candidates only, a second read of their text) ``shingle_sets`` gives the shingle sets. Across posts,
 Spark does what the local family does in memory:
 
-1. Buckets: the band hashes exploded to (row, band, hash) and grouped by (band, hash). A bucket of at
+1. Buckets: the band hashes exploded to (row, band, hash) and spread over tasks by (band, hash), each
+   bucket's size and first post window values over it (``BAND_HASHES_PER_TASK`` per task). A bucket of at
    most ``max_bucket`` posts pairs all its posts (a self-join); a larger one pairs its first post with
    the others, as ``candidate_pairs`` does. Pairs of identical texts (equal text hashes) are dropped.
 2. Confirmation: each pair's exact Jaccard similarity, |A & B| / (|A| + |B| - |A & B|), of the two
@@ -36,6 +37,8 @@ from ..textscan import Scratch, TextBatch
 
 COLUMN = "text__near_duplicate_cluster"
 POSTS_PER_CLUSTER = 10  # posts listed per cluster in the details, as the local family lists them
+# Band hashes per task when they are sorted into buckets: about 50 MB of rows to sort.
+BAND_HASHES_PER_TASK = 1_000_000
 SIGNED = "row long, text_hash long, bands array<long>"
 SHINGLED = "row long, shingles array<long>"
 
@@ -82,15 +85,20 @@ class PostShingles:
             yield pa.RecordBatch.from_arrays([batch.column("row"), _lists(values, offsets)], names=["row", "shingles"])
 
 
-def candidate_pairs(signed: DataFrame, *, max_bucket: int) -> DataFrame:
+def candidate_pairs(signed: DataFrame, *, max_bucket: int, partitions: int) -> DataFrame:
     """Distinct (i, j) row pairs, i < j, sharing a band hash (with ``candidate_pairs``' max_bucket rule)
-    whose texts differ: identical texts are the exact duplicate checks' job."""
+    whose texts differ: identical texts are the exact duplicate checks' job. The band hashes are spread
+    over ``partitions`` tasks by bucket, and each bucket's size and first post are window values over
+    them (one sort per task): a grouping would first aggregate each input task's band hashes, nearly
+    all distinct, and at 10M posts (200M band hashes) its spilled maps ran the heap out of memory."""
     exploded = (signed.where(F.col("bands").isNotNull())
-                .select("row", "text_hash", F.posexplode("bands").alias("band", "hash")))
-    buckets = (exploded.groupBy("band", "hash")
-               .agg(F.count("*").alias("size"), F.min("row").alias("first"),
-                    F.min_by("text_hash", "row").alias("first_text")).where(F.col("size") > 1))
-    members = exploded.join(buckets, ["band", "hash"]).persist()  # the posts sharing a bucket: a few per cent
+                .select("row", "text_hash", F.posexplode("bands").alias("band", "hash"))
+                .repartition(partitions, "band", "hash"))
+    bucket = Window.partitionBy("band", "hash")
+    first = F.min(F.struct("row", "text_hash")).over(bucket)
+    members = (exploded.select("*", F.count("*").over(bucket).alias("size"), first["row"].alias("first"),
+                               first["text_hash"].alias("first_text"))
+               .where(F.col("size") > 1).persist())  # the posts sharing a bucket: a few per cent
     small = members.where(F.col("size") <= max_bucket)
     a, b = small.alias("a"), small.alias("b")
     within = a.join(b, (F.col("a.band") == F.col("b.band")) & (F.col("a.hash") == F.col("b.hash"))
@@ -210,7 +218,9 @@ def near_duplicates_on_spark(posts: DataFrame, params: dict, *, examples: int) -
     and the statistics, each equal to the local family's for the same rows and ``params``."""
     signed = posts.select("row", "text").mapInArrow(PostSignatures(params), SIGNED).persist()
     totals = signed.agg(F.count("*").alias("posts"), F.count("bands").alias("with_words")).first()
-    pairs = candidate_pairs(signed, max_bucket=params["max_bucket"])
+    partitions = max(int(posts.sparkSession.conf.get("spark.sql.shuffle.partitions")),
+                     -(-totals["with_words"] * params["bands"] // BAND_HASHES_PER_TASK))
+    pairs = candidate_pairs(signed, max_bucket=params["max_bucket"], partitions=partitions)
     signed.unpersist()
     candidates = pairs.count()
     confirmed = confirmed_pairs(pairs, posts, params)
