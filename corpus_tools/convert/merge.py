@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..core.batches import batches
 from ..core.schema import TableSchema
 from .parquet import ROW_GROUP_SIZE, RowGroupWriter
 from .tables import POST_ROW, linked_tables
@@ -140,7 +141,7 @@ class _Plan:
             return
         digests: dict[int, bytes] = {}
         start = 0
-        for batch in pq.ParquetFile(posts).iter_batches(batch_size=ROW_GROUP_SIZE, columns=["text"]):
+        for batch in batches(posts, batch_size=ROW_GROUP_SIZE, columns=["text"]):
             rows = np.flatnonzero(shared[start:start + batch.num_rows])
             texts = batch.column(0).take(pa.array(rows)).to_pylist()
             digests.update({start + r: hashlib.blake2b(t.encode(), digest_size=16).digest() for r, t in zip(rows, texts)})
@@ -208,7 +209,7 @@ def _rewrite(path: Path, arrow: pa.Schema, transform) -> None:
     temp = path.with_name(f".{path.name}.merge")
     writer, start = RowGroupWriter(temp, arrow), 0
     try:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE):
+        for batch in batches(path, batch_size=ROW_GROUP_SIZE):
             kept = transform(batch, start)
             start += batch.num_rows
             if kept.num_rows:

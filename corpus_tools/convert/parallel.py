@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..core.batches import batches
 from ..core.processes import SPAWN, process_pool
 from ..core.progress import shared_progress
 from ..core.records import Reject, counted
@@ -149,7 +150,7 @@ class _Joiner(RowGroupWriter):
         self._linked = POST_ROW in arrow.names
 
     def add_part(self, part: Path, *, offset: int) -> None:
-        for batch in pq.ParquetFile(part).iter_batches(batch_size=ROW_GROUP_SIZE):
+        for batch in batches(part, batch_size=ROW_GROUP_SIZE):
             if self._linked and offset:
                 index = batch.schema.get_field_index(POST_ROW)
                 batch = batch.set_column(index, batch.schema.field(index), pc.add(batch.column(index), offset))

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..core.batches import batches
 from ..core.schema import TableSchema
 from .parquet import ROW_GROUP_SIZE, RowGroupWriter
 from .steps.privacy import MASK, USER_ID
@@ -74,7 +75,7 @@ def mask_batch(batch: pa.RecordBatch, columns: list[str], regexes: list[tuple[st
 
 
 def _holds(path: Path, columns: list[str], regexes: list[tuple[str, str]]) -> bool:
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE, columns=columns):
+    for batch in batches(path, batch_size=ROW_GROUP_SIZE, columns=columns):
         for column in batch.columns:
             if any(pc.any(pc.match_substring_regex(column, regex)).as_py() for regex, _ in regexes):
                 return True
@@ -85,7 +86,7 @@ def _rewrite(path: Path, schema: TableSchema, columns: list[str], regexes: list[
     temp, masked = path.with_name(f".{path.name}.mask"), 0
     writer = RowGroupWriter(temp, schema.arrow)
     try:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE):
+        for batch in batches(path, batch_size=ROW_GROUP_SIZE):
             batch, count = mask_batch(batch, columns, regexes)
             masked += count
             writer.add(pa.RecordBatch.from_arrays(batch.columns, schema=schema.arrow))

@@ -48,6 +48,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from isal import igzip
 
+from ..core.batches import batches
 from ..core.files import sha256_file
 from ..core.schema import TableSchema
 
@@ -136,8 +137,8 @@ def write_csv(parquet: Path, out: Path, schema: TableSchema) -> None:
     workers = os.cpu_count() or 1
     pending: deque[Future[bytes]] = deque()
     with out.open("wb") as raw, ThreadPoolExecutor(max_workers=workers) as pool:
-        batches = pq.ParquetFile(parquet).iter_batches(batch_size=BATCH_ROWS, columns=schema.field_names)
-        for number, batch in enumerate(batches):
+        rows = batches(parquet, batch_size=BATCH_ROWS, columns=schema.field_names)
+        for number, batch in enumerate(rows):
             pending.append(pool.submit(_member, pa.Table.from_batches([batch]), schema, number == 0))
             while len(pending) > workers:
                 raw.write(pending.popleft().result())

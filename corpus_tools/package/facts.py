@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..core.batches import batches
 from ..convert.parquet import ROW_GROUP_SIZE
 
 TOP_HASHTAGS = 10
@@ -94,7 +95,7 @@ def _counts(values: pa.Array) -> Counter:
 def _batches(path: Path, columns: list[str]):
     """The columns of the Parquet file at ``path``, a row group's worth at a time: the facts of ten
     million posts, read whole, took gigabytes of the driver (benchmarks/NOTES.md)."""
-    return pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE, columns=columns)
+    return batches(path, batch_size=ROW_GROUP_SIZE, columns=columns)
 
 
 def read_facts(tables: dict[str, Path], *, period: tuple[date, date] | None = None, top: int = TOP_HASHTAGS) -> Facts:

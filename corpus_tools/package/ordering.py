@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..core.batches import batches
 from ..convert.parquet import COMPRESSION, ROW_GROUP_SIZE
 from ..core.schema import TableSchema
 
@@ -43,7 +44,7 @@ def sorted_prefix(path: Path, key: list[str]) -> list[str]:
     already in order (ascending, nulls last, Arrow's default), read a row group's worth at a time,
     each batch's last row carried over to the next (ten million rows' keys, whole, are gigabytes)."""
     held, last = len(key), None
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE, columns=key):
+    for batch in batches(path, batch_size=ROW_GROUP_SIZE, columns=key):
         rows = pa.Table.from_batches([batch])
         rows = pa.concat_tables([last, rows]) if last is not None else rows
         while held and not _in_order(rows, key[:held]):
@@ -103,6 +104,6 @@ def _rewrite(path: Path, schema: TableSchema, *, table: pa.Table | None, sorting
         if table is not None:
             writer.write_table(table.cast(schema.arrow), row_group_size=ROW_GROUP_SIZE)
         else:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE):
+            for batch in batches(path, batch_size=ROW_GROUP_SIZE):
                 writer.write_table(pa.Table.from_batches([batch]).cast(schema.arrow), row_group_size=ROW_GROUP_SIZE)
     temp.replace(path)  # inside the staging folder, before anything is published

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..core.batches import batches
 from ..convert.parquet import ROW_GROUP_SIZE
 from ..convert.steps.privacy import PSEUDONYM, Privacy
 from ..core.schema import TableSchema
@@ -37,7 +38,7 @@ def persons(tables: dict[str, Path], schemas: dict[str, TableSchema]) -> int:
         for column, kind in schemas[name].personal.items():
             if kind not in ("id", "name"):
                 continue
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE, columns=[column]):
+            for batch in batches(path, batch_size=ROW_GROUP_SIZE, columns=[column]):
                 values = batch.column(0)  # a batch at a time: ten million posts' ids, whole, are gigabytes
                 found.update(pc.unique(values.filter(pc.fill_null(
                     pc.match_substring_regex(values, pattern), False))).to_pylist())

@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..core.batches import batches
 from ..core.telegram import INTERFACE_STRINGS
 
 # numba's OpenMP threading layer takes two orders of magnitude longer than its workqueue layer to start
@@ -284,7 +285,7 @@ def _patterns() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def raw_batches(path: Path, *, column: str = "text", batch_rows: int = BATCH_ROWS) -> Iterator[tuple[int, pa.Array]]:
     """(first row, texts) of one text column of a Parquet file, in batches; only that column is read."""
     start = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows, columns=[column]):
+    for batch in batches(path, batch_size=batch_rows, columns=[column]):
         yield start, batch.column(0)
         start += batch.num_rows
 

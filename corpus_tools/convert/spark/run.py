@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ...core.batches import batches
 from ...core.engine import Engine, sized_session
 from ...core.progress import stage
 from ...core.schema import TableSchema
@@ -132,7 +133,7 @@ def _join_shards(shards: Path, out: Path, arrow: pa.Schema, *, sorting: Sequence
     writer, count = RowGroupWriter(out, arrow, sorting=sorting), 0
     try:
         for shard in sorted(shards.glob("part-*.parquet")):
-            for batch in pq.ParquetFile(shard).iter_batches(batch_size=ROW_GROUP_SIZE):
+            for batch in batches(shard, batch_size=ROW_GROUP_SIZE):
                 count += pc.sum(batch.column(MASKED)).as_py() or 0
                 columns = [batch.column(f.name).cast(f.type) for f in arrow]
                 writer.add(pa.RecordBatch.from_arrays(columns, schema=arrow))

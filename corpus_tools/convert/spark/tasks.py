@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ...core.batches import batches
 from ...core.records import counted
 from ...core.schema import TableSchema
 from ...errors import CorpusToolsError
@@ -77,8 +78,8 @@ class TaskRunner:
         self.options, self.privacy, self.period, self.max_rejects = options, privacy, period, max_rejects
         self.union = union_schema(schemas)
 
-    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
+    def __call__(self, numbers: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in numbers:
             for k in batch.column(0).to_pylist():
                 yield from self._run(k)
 
@@ -114,7 +115,7 @@ class TaskRunner:
 
     def _table_batches(self, k: int, name: str, path: Path) -> Iterator[pa.RecordBatch]:
         seq = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP_SIZE):
+        for batch in batches(path, batch_size=ROW_GROUP_SIZE):
             rows = batch.num_rows
             columns = {"k": pa.array([k] * rows, pa.int64()), "table": pa.array([name] * rows, pa.string()),
                        "seq": pa.array(np.arange(seq, seq + rows, dtype=np.int64)),
