@@ -60,7 +60,7 @@ def test_build_failing_check_exits_1(project, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "published test-dataset 1.2.3" in result.output
 
-    def failing(directory, schemas):
+    def failing(directory, schemas, **options):
         raise DataError("check failed: planted")
 
     monkeypatch.setattr(build_module, "check_tables", failing)

@@ -210,7 +210,7 @@ def _build(config: DatasetConfig, publication: Publication, *, version: str, pre
                                validation=validation, options=["allow_invalid"])
     _release_memory()
     clock.lap("validate")
-    check_tables(staged, schemas)  # what no published table may have, even with allow_invalid
+    check_tables(staged, schemas, engine=engine)  # what no published table may have, even with allow_invalid
     clock.lap("checks")
     release = prepare_release(draft, validation=record, descriptor_path=config.descriptor_path, previous=prior,
                               publishing=config.publishing, force=force)

@@ -89,7 +89,7 @@ def test_failed_check_publishes_nothing(built, monkeypatch):
     project = built
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
 
-    def failing(directory, schemas):
+    def failing(directory, schemas, **options):
         raise DataError("check failed: posts.parquet: planted")
 
     monkeypatch.setattr(build_module, "check_tables", failing)

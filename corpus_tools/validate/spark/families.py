@@ -137,3 +137,17 @@ def with_private_name(frame: Any, column: str, terms: Any) -> Any:
 def date_sources(posts: Any) -> dict[str | None, int]:
     """How many posts have each ``date_source`` (a handful of values, null among them)."""
     return {row["date_source"]: row["count"] for row in posts.groupBy("date_source").count().collect()}
+
+
+def repeated_on_spark(spark: Any):
+    """``source.table_problems``' count of the rows that repeat an earlier row's key, as a Spark
+    aggregation (rows with a null in the key are not compared, as locally): only the count reaches the
+    driver."""
+    F, _ = _spark()
+
+    def repeated(path, key: list[str]) -> int:
+        rows = spark.read.parquet(path.resolve().as_uri()).select(*key).dropna(how="any")
+        copies = rows.groupBy(*key).count().where(F.col("count") > 1)
+        return int(copies.agg(F.sum(F.col("count") - 1)).first()[0] or 0)
+
+    return repeated

@@ -171,3 +171,25 @@ def test_a_synthetic_corpus_gets_the_same_report_from_the_command_line(engine, s
     checks = {c["id"]: c for c in report["checks"]}
     assert report["statistics"]["near_duplicates"]["clusters"] > 10 and checks["posts.text.near_duplicates"]["details"]
     assert checks["posts.text.exact_duplicates_in_channel"]["status"] == "failed"
+
+
+@pytest.mark.parametrize("rows", [
+    [("a", 0, "x"), ("a", 5, "y")],
+    [("a", 0, "x"), ("a", 0, "y"), ("b", 0, "x"), ("a", 0, "z"), ("b", 1, "x")],
+])
+def test_build_checks_count_repeated_keys_as_locally(engine, tmp_path, rows):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from corpus_tools.core.engine import spark_session
+    from corpus_tools.validate.source import repeated_in_file
+    from corpus_tools.validate.spark.families import repeated_on_spark
+
+    schema = load_schemas()["hashtags"]
+    path = tmp_path / "hashtags.parquet"
+    pq.write_table(pa.Table.from_pylist([dict(zip(("post_id", "offset", "hashtag"), r)) for r in rows],
+                                        schema=schema.arrow), path)
+    on_spark = repeated_on_spark(spark_session(engine))
+    for key in (["post_id", "offset"], ["post_id"], ["hashtag"]):
+        assert on_spark(path, key) == repeated_in_file(path, key)
+    assert on_spark(path, ["post_id", "offset"]) == (0 if len(rows) == 2 else 2)
