@@ -45,7 +45,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 from isal import igzip
 
 from ..core.batches import batches

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..core.batches import batches
 from ..convert.parquet import ROW_GROUP_SIZE
+from ..core.batches import batches
 
 TOP_HASHTAGS = 10
 MAX_BARS = 62  # periods a figure or a table of counts shows before it moves to a coarser unit

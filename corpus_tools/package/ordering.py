@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..core.batches import batches
 from ..convert.parquet import COMPRESSION, ROW_GROUP_SIZE
+from ..core.batches import batches
 from ..core.schema import TableSchema
 
 SOURCE_ORDER = {"posts": ["source_file", "source_line_start"]}  # kept, and declared as far as it holds

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from ..core.batches import batches
 from ..convert.parquet import ROW_GROUP_SIZE
 from ..convert.steps.privacy import PSEUDONYM, Privacy
+from ..core.batches import batches
 from ..core.schema import TableSchema
 
 METHOD = ("HMAC-SHA256 of the person's Telegram user id under the dataset's secret key; 'person:' and the first "

@@ -30,7 +30,6 @@ from pathlib import Path
 import numba
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..core.batches import batches
 from ..core.telegram import INTERFACE_STRINGS
