@@ -149,7 +149,10 @@ def _checked_table(gx: SparkGX, table: str, specs: list[Spec], tables: Tables, s
         return {spec.id: check_result(spec, EMPTY_TABLE_RESULT, None) for spec in specs}, {}
     started = time.perf_counter()
     frame, found = table_frame(table, specs, tables, settings)
-    frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+    # Cached on disk only: under MEMORY_AND_DISK a block read back from disk is copied into the heap
+    # whole (BlockManager.maybeCacheDiskBytesInMemory), and at 10M posts that ran a 1 GB heap out of
+    # memory in GX's passes over the posts. From local disk each pass costs a read, not a recompute.
+    frame = frame.persist(StorageLevel.DISK_ONLY)
     frame.count()  # computed once, before GX's many passes over it
     timer("frames", started)
     try:
