@@ -137,6 +137,8 @@ def markdown(results: dict) -> str:
                 note = ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
             elif name == "validate" and step["exit_code"] == 1:
                 note = "exit 1: the planted exact duplicates fail, as they should"
+            if step.get("date", r.get("date")) != r.get("date"):  # added to the size's results later
+                note = "; ".join(filter(None, [f"measured {step['date']}", note]))
             lines.append(f"| {name} | {step['seconds']:.1f} | {step['posts_per_second'] or '':,} | "
                          f"{step['peak_rss_mb']:.0f} | {note} |")
         lines.append("")

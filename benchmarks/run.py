@@ -269,8 +269,12 @@ def main() -> None:
     if not args.html_only:
         for size in args.sizes:
             measured = {"date": today, **run_size(size, args.work, args.steps)}
-            before = results["sizes"].get(size, {}).get("steps", {}) if args.add else {}
-            measured["steps"] = {**before, **measured["steps"]}  # --add: the steps not run again are kept
+            for step in measured["steps"].values():
+                step["date"] = today
+            earlier = results["sizes"].get(size, {}) if args.add else {}
+            if earlier:  # --add: the steps not run again are kept, and the size keeps its first date
+                measured["date"] = earlier.get("date", results["date"])
+            measured["steps"] = {**earlier.get("steps", {}), **measured["steps"]}
             results["sizes"][size] = measured
     if not args.html_only and not args.add:
         results["synth_memory"] = synth_memory()
