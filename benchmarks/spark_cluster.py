@@ -10,6 +10,7 @@ Prints the figures (benchmarks/NOTES.md has them); writes nothing to RESULTS.md.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from spark_steps import _rss_mb, measure_tree
@@ -36,19 +38,39 @@ def _cluster(folder: Path, env: dict[str, str]) -> tuple[str, list[subprocess.Po
     import pyspark
 
     spark_class = str(Path(pyspark.__file__).parent / "bin" / "spark-class")
-    port = _free_port()
+    port, ui_port = _free_port(), _free_port()
     master = f"spark://127.0.0.1:{port}"
     commands = [[spark_class, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-                 "--webui-port", str(_free_port())]]
+                 "--webui-port", str(ui_port)]]
     commands += [[spark_class, "org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1", "--cores", "1",
                   "--memory", "2g", "--webui-port", str(_free_port()), "--work-dir", str(folder)]] * 2
     processes = []
     for number, command in enumerate(commands):
         log = (folder / f"process-{number}.log").open("w")
         processes.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
-        time.sleep(8 if number == 0 else 0)  # the master first
-    time.sleep(12)  # the workers register
+        if number == 0:  # the workers register with a master that is up
+            _wait_for(lambda: _alive_workers(ui_port) == 0, "the master", processes)
+    _wait_for(lambda: _alive_workers(ui_port) == 2, "two workers", processes)
     return master, processes
+
+
+def _alive_workers(ui_port: int) -> int | None:
+    """The workers the master's web UI lists as alive; None while the UI does not answer."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/json/", timeout=5) as reply:
+            return sum(w["state"] == "ALIVE" for w in json.load(reply)["workers"])
+    except OSError:
+        return None
+
+
+def _wait_for(ready, what: str, processes: list[subprocess.Popen], timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            for process in processes:
+                process.terminate()
+            sys.exit(f"{what} did not come up in {timeout:.0f} s")
+        time.sleep(1)
 
 
 def _executor_peak(stop: threading.Event, peak: list[float]) -> None:
