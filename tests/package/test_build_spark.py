@@ -8,15 +8,13 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from corpus_tools.core.standalone import ClusterError, loopback_cluster
 from corpus_tools.synth import synth
 from tests.conftest import TEST_KEY, require_spark
 
@@ -37,68 +35,15 @@ collected = 2025-05-01
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _spark_class() -> Path:
-    import pyspark
-
-    return Path(pyspark.__file__).parent / "bin" / "spark-class"
-
-
-def _alive_workers(ui_port: int) -> int:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/json/", timeout=5) as reply:
-            return sum(w["state"] == "ALIVE" for w in json.load(reply)["workers"])
-    except OSError:
-        return 0
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A standalone master and two one-core workers on 127.0.0.1; its master URL."""
     require_spark()
-    work = tmp_path_factory.mktemp("cluster")
-    port, ui_port = _free_port(), _free_port()
-    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_WORKER_DIR": str(work)}
-    master = f"spark://127.0.0.1:{port}"
-    logs = [open(work / f"{name}.log", "w") for name in ("master", "worker-1", "worker-2")]
-    commands = [[str(_spark_class()), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                 "--port", str(port), "--webui-port", str(ui_port)]]
-    commands += [[str(_spark_class()), "org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1",
-                  "--cores", "1", "--memory", "1g", "--webui-port", str(_free_port()), "--work-dir", str(work)]] * 2
-    processes = []
     try:
-        for command, log in zip(commands, logs):
-            processes.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
-            if len(processes) == 1:
-                _wait(lambda: _alive_workers(ui_port) == 0 and _listening(port), "the master", work)
-        _wait(lambda: _alive_workers(ui_port) == 2, "two workers", work)
-        yield master
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-        for log in logs:
-            log.close()
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _wait(ready, what: str, work: Path, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            logs = "\n".join(p.read_text()[-2000:] for p in sorted(work.glob("*.log")))
-            pytest.fail(f"{what} did not come up in {timeout} s:\n{logs}")
-        time.sleep(1)
+        with loopback_cluster(tmp_path_factory.mktemp("cluster"), workers=2, cores=1, memory="1g") as running:
+            yield running.master
+    except ClusterError as error:
+        pytest.fail(str(error))
 
 
 def _project(root: Path, corpus: Path) -> Path:
