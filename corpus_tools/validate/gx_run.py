@@ -8,7 +8,8 @@ The expectations that read declared columns only are sent first (``start``), bef
 scanned, and GX runs them as soon as it is loaded, on the core the scan leaves idle; those on the
 columns the checks compute are sent once they are computed (``run``). Requests are written to GX's
 pipe by a thread of their own, so sending a frame that GX, still importing, does not read yet
-never holds up this process.
+never holds up this process. A table longer than a million rows is sent in slices, its row-wise
+expectations' results merged (``gx_chunks``): GX's process holds one slice at a time.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from .base import FAILED, PASSED, CheckResult, Spec
+from .gx_chunks import CHUNK_ROWS, Repeats, compact, merge, mergeable, repeats, row_wise, slices, unique_key
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where ``corpus_tools`` is importable from
 
@@ -38,8 +41,9 @@ class GXProcess:
     Example: ``with GXProcess(None) as gx: found = gx.run(frame, specs, parameters={}, examples=20)``
     """
 
-    def __init__(self, docs: Path | None) -> None:
+    def __init__(self, docs: Path | None, *, chunk_rows: int | None = None) -> None:
         self.docs, self._building, self._used = docs, None, False
+        self.chunk_rows = chunk_rows or CHUNK_ROWS  # rows of a slice of a long table (see ``gx_chunks``)
         if docs is not None:
             docs.parent.mkdir(parents=True, exist_ok=True)
             self._building = Path(tempfile.mkdtemp(prefix=f".{docs.name}-", dir=docs.parent))
@@ -55,7 +59,7 @@ class GXProcess:
         os.close(replies_out)
         self._requests, self._replies = os.fdopen(requests_out, "wb"), os.fdopen(replies_in, "rb")
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-requests")  # in order
-        self._started: list[tuple[dict[str, Any], list[Spec]]] = []  # sent by ``start``, not yet answered
+        self._started: list[list[_Part]] = []  # sent by ``start``, not yet answered
         self._early: dict[str, dict[str, Any]] = {}  # results ``start`` needed no GX for
 
     def __enter__(self) -> GXProcess:
@@ -79,9 +83,10 @@ class GXProcess:
             shutil.rmtree(self._building, ignore_errors=True)
 
     def _request(self, table: str, specs: list[Spec], frame: pa.Table, *, parameters: dict[str, Any],
-                 examples: int, part: str = "") -> dict[str, Any]:
+                 examples: int, part: str = "", sliced: bool = False) -> dict[str, Any]:
         """The request that runs ``specs`` on ``frame``; ``part`` names a second run on one table (each
-        run of GX's context needs a name, and a suite name, of its own).
+        run of GX's context needs a name, and a suite name, of its own); a ``sliced`` frame is copied
+        on its own when sent (see ``gx_chunks.compact``).
 
         Without Data Docs, GX's BASIC results say all that a check which passes needs, and cost a
         third less than SUMMARY's (which add the failing rows' positions); only the checks that
@@ -91,15 +96,72 @@ class GXProcess:
 
         suite = suite_dict(table, specs)
         return {"table": table, "suite": {**suite, "name": suite["name"] + part}, "name": table + part,
-                "frame": frame, "parameters": parameters, "examples": examples,
+                "frame": frame, "parameters": parameters, "examples": examples, "sliced": sliced,
                 "result_format": "BASIC" if self.docs is None else "SUMMARY"}
+
+    def _parts(self, table: str, specs: list[Spec], frame: pa.Table, *, parameters: dict[str, Any],
+               examples: int, part: str = "") -> list[_Part]:
+        """The runs of ``specs`` on ``frame``: one; or, on a table longer than ``chunk_rows``, one of
+        the row-wise expectations per slice of rows (``gx_chunks.mergeable``), one of each uniqueness
+        expectation on the rows that repeat (``gx_chunks.repeats``), and one of the rest on the
+        columns they read; each a run of its own in the Data Docs."""
+        asked = {"parameters": parameters, "examples": examples}
+        if frame.num_rows <= self.chunk_rows:
+            return [_Part(None, specs, self._request(table, specs, frame, part=part, **asked))]
+        sliced, unique = [s for s in specs if mergeable(s)], [s for s in specs if unique_key(s)]
+        whole = [s for s in specs if s not in sliced and s not in unique]
+        parts = [_Part(None, whole, self._request(table, whole, _columns(frame, whole), part=part, **asked))
+                 ] if whole else []
+        for spec in unique:  # each on the rows whose key repeats: a few, where the whole column was many
+            found = repeats(frame, spec)
+            rows = _columns(frame, [spec]).take(pa.array(found.positions))
+            parts.append(_Part(None, [spec], self._request(table, [spec], rows, part=f"{part} (repeats of {spec.id})",
+                                                           **asked), repeats=found))
+        for start, rows in slices(_columns(frame, sliced), self.chunk_rows) if sliced else ():
+            parts.append(_Part(start, sliced, self._request(table, sliced, rows, part=f"{part} (rows from {start})",
+                                                            sliced=True, **asked)))
+        return parts
 
     def validate(self, table: str, specs: list[Spec], frame: pa.Table, *, parameters: dict[str, Any],
                  examples: int, part: str = "") -> dict[str, dict[str, Any]]:
         """GX's result of every expectation of ``specs`` on ``frame``, by id."""
-        request = self._request(table, specs, frame, parameters=parameters, examples=examples, part=part)
-        self._send(request).result()
-        return self._resolve(request, specs, self._receive(request))
+        parts = self._submit(self._parts(table, specs, frame, parameters=parameters, examples=examples, part=part))
+        return self._collect(parts, self._answers(parts))
+
+    def _submit(self, parts: list[_Part]) -> list[_Part]:
+        """Send every part's request (in order, without waiting)."""
+        for part in parts:
+            part.sent = self._send(part.request)
+        return parts
+
+    def _answers(self, parts: list[_Part]) -> list[dict[str, dict[str, Any]]]:
+        """GX's replies to ``parts``, in order. A request's writing is waited for only once the replies
+        before it are read: GX, writing a reply nobody reads, would never read the next request."""
+        answers = []
+        for part in parts:
+            part.sent.result()
+            answers.append(self._receive(part.request))
+        return answers
+
+    def _collect(self, parts: list[_Part], answers: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+        """Every expectation's result on the whole table, from the parts' ``answers``: the failing ones
+        run again for their examples (on a slice, only while fewer than ``examples`` are found), the
+        slices' results merged."""
+        results, by_slice, found = {}, {}, {}
+        for part, answer in zip(parts, answers):
+            if part.start is None:
+                answer = self._resolve(part.request, part.specs, answer)
+                results.update({check_id: part.repeats.result(found) for check_id, found in answer.items()}
+                               if part.repeats else answer)
+                continue
+            wanting = [s for s in part.specs if found.get(s.id, 0) < part.request["examples"]]
+            answer = self._resolve(part.request, wanting, answer)
+            for spec in part.specs:
+                by_slice.setdefault(spec.id, []).append((part.start, answer[spec.id]))
+                rows = (answer[spec.id].get("result") or {}).get("partial_unexpected_index_list") or []
+                found[spec.id] = found.get(spec.id, 0) + len(rows)
+        results.update({check_id: merge(merged, parts[0].request["examples"]) for check_id, merged in by_slice.items()})
+        return results
 
     def _resolve(self, request: dict[str, Any], specs: list[Spec], found: dict[str, dict[str, Any]]
                  ) -> dict[str, dict[str, Any]]:
@@ -119,9 +181,12 @@ class GXProcess:
         """Write ``request`` to GX's pipe, in a thread (in the order sent); wait on the future to know it is written."""
         self._used = True
 
-        def write() -> None:  # pickled straight into the pipe: no second copy of the frame in memory
+        def write() -> None:  # pickled straight into the pipe: no second copy of a whole frame in memory
+            sent = {key: value for key, value in request.items() if key != "sliced"}
+            if request["sliced"]:  # a slice's own copy, made only now: one in memory at a time
+                sent["frame"] = compact(request["frame"])
             try:
-                pickle.dump(request, self._requests, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(sent, self._requests, protocol=pickle.HIGHEST_PROTOCOL)
                 self._requests.flush()
             except BrokenPipeError:
                 raise RuntimeError(f"the Great Expectations process ended (exit {self._process.wait()})") from None
@@ -149,9 +214,8 @@ class GXProcess:
             if made.num_rows == 0 and self.docs is None and all(map(row_wise, table_specs)):
                 self._early.update({spec.id: EMPTY_TABLE_RESULT for spec in table_specs})
                 continue
-            request = self._request(table, table_specs, made, parameters=parameters, examples=examples)
-            self._send(request)
-            self._started.append((request, table_specs))
+            self._started.append(self._submit(self._parts(table, table_specs, made, parameters=parameters,
+                                                          examples=examples)))
 
     def run(self, frame: Callable[[str], pa.Table], specs: dict[str, list[Spec]], *, parameters: dict[str, Any],
             examples: int, advance: Callable[[int], None] = lambda n: None) -> dict[str, dict[str, Any]]:
@@ -160,9 +224,9 @@ class GXProcess:
         at a time) against its suite; ``advance(1)`` after each table."""
         results: dict[str, dict[str, Any]] = dict(self._early)
         started, self._started, self._early = self._started, [], {}
-        answers = [self._receive(request) for request, _ in started]  # in order, before any is asked again
-        for (request, table_specs), found in zip(started, answers):
-            results.update(self._resolve(request, table_specs, found))
+        answers = [self._answers(parts) for parts in started]  # in order, before any is asked again
+        for parts, found in zip(started, answers):
+            results.update(self._collect(parts, found))
         part = " (computed columns)" if started else ""
         for table, table_specs in specs.items():
             if not table_specs:
@@ -185,10 +249,21 @@ EMPTY_TABLE_RESULT = {"success": True, "exception_info": {}, "result": {
     "element_count": 0, "unexpected_count": 0, "partial_unexpected_list": [], "partial_unexpected_index_list": []}}
 
 
-def row_wise(spec: Spec) -> bool:
-    """Does the expectation judge each row (a column map expectation), not the table as a whole?"""
-    return spec.expectation.startswith(("ExpectColumnValues", "ExpectColumnPairValues", "ExpectCompoundColumns",
-                                        "ExpectMulticolumn"))
+def _columns(frame: pa.Table, specs: list[Spec]) -> pa.Table:
+    """The columns of ``frame`` that ``specs`` read (a column of nulls when they read none)."""
+    names = list(dict.fromkeys(c for s in specs for c in s.columns))
+    return frame.select(names) if names else pa.table({"_": pa.nulls(frame.num_rows)})
+
+
+@dataclass
+class _Part:
+    """A run of ``specs`` on the rows from ``start`` of a table (None: the whole table), and its request."""
+
+    start: int | None
+    specs: list[Spec]
+    request: dict[str, Any]
+    sent: Future[None] | None = None
+    repeats: Repeats | None = None  # the rows of a uniqueness expectation's run, when not the table's
 
 
 def _replace(new: Path, old: Path) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from corpus_tools.core.schema import load_schemas
 from corpus_tools.validate.config import load_config
-from corpus_tools.validate.gx_run import EMPTY_TABLE_RESULT, GXProcess, check_result, row_wise
+from corpus_tools.validate.gx_chunks import row_wise
+from corpus_tools.validate.gx_run import EMPTY_TABLE_RESULT, GXProcess, check_result
 from corpus_tools.validate.gx_worker import context, validate_table
 from corpus_tools.validate.suites import families, suite_dict
 
@@ -75,7 +76,7 @@ def test_only_row_wise_expectations_are_answered_without_gx():
 def test_a_failure_in_the_gx_process_is_reported():
     spec = next(s for s in SPECS if s.id == "hashtags.hashtag.not_null")
     with GXProcess(None) as gx, pytest.raises(RuntimeError, match="failed on the hashtags table"):
-        gx.validate("hashtags", [spec], "not a table", parameters=PARAMETERS, examples=3)
+        gx.validate("hashtags", [spec], pa.table({"hashtag": ["#x"]}), parameters={"now": "not a date"}, examples=3)
 
 
 def test_without_data_docs_the_results_are_those_of_summary():

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from ..base import Spec
+from ..gx_chunks import UNIQUE
 from ..gx_run import _replace
 from ..gx_worker import context, plain, run_suite
 from ..suites import suite_dict
 
 ROW = "row"
-UNIQUE = ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique")
 
 
 class SparkGX:

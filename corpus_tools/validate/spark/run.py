@@ -18,7 +18,8 @@ from ...core.progress import progress
 from ..base import CheckResult, Spec
 from ..families.dates import date_statistics
 from ..families.privacy import personal_fields
-from ..gx_run import EMPTY_TABLE_RESULT, check_result, row_wise
+from ..gx_chunks import row_wise
+from ..gx_run import EMPTY_TABLE_RESULT, check_result
 from ..source import Dataset
 from . import families
 from .gx import ROW, SparkGX
