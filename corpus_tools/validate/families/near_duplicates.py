@@ -12,7 +12,8 @@ sensitive hashing, and only candidates are compared:
    independent permutations, but at the cost of one hash per shingle instead of ``bands * rows``.
 3. LSH banding: posts whose signatures agree in all ``rows`` values of any band become candidates
    (probability 1 - (1 - J^rows)^bands: 0.9996 at J = 0.8 with 20 bands of 5). Only the band hashes are
-   kept, ``bands`` * 8 bytes per post: memory follows the number of posts, not the length of texts.
+   kept, ``bands`` * 8 bytes per post, and on disk, a file per band (``BandFiles``), read back one band
+   at a time: in memory, 8 bytes a post of one band (80 MB at ten million posts, not 1.6 GB).
    A bucket of more than ``max_bucket`` posts is paired with its first post only, so that templated
    posts sharing a band cannot make the work quadratic.
 4. Candidates are confirmed by the exact Jaccard similarity of their shingle sets (a second read of the
@@ -31,6 +32,10 @@ its cluster, numbered by first appearance, and the report lists the clusters wit
 """
 
 from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -129,13 +134,14 @@ def _bucket_pairs(ids, starts, sizes, max_bucket):
     return pairs
 
 
-def candidate_pairs(bands: np.ndarray, has: np.ndarray, *, max_bucket: int) -> np.ndarray:
-    """Distinct (i, j) row pairs, i < j, that share a band hash: shape (pairs, 2)."""
+def candidate_pairs(bands: Iterable[np.ndarray], has: np.ndarray, *, max_bucket: int) -> np.ndarray:
+    """Distinct (i, j) row pairs, i < j, that share a band hash: shape (pairs, 2). ``bands``: each
+    band's hashes, one post each (``BandFiles``, or the transpose of ``signatures``' array)."""
     ids = np.flatnonzero(has)
     found = [np.zeros((0, 2), np.int64)]
-    for b in range(bands.shape[1]):
-        order = ids[np.argsort(bands[ids, b])]
-        values = bands[order, b]
+    for band in bands:
+        order = ids[np.argsort(band[ids])]
+        values = band[order]
         starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
         sizes = np.diff(np.append(starts, order.size))
         keep = sizes > 1
@@ -176,6 +182,28 @@ def _components(n, left, right):
     return parent
 
 
+class BandFiles:
+    """The posts' band hashes in a temporary folder, a file per band, appended batch by batch and read
+    back one band at a time (``iter``). The folder goes when the object does."""
+
+    def __init__(self, bands: int) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="corpus-tools-bands-")
+        self._paths = [Path(self._folder.name) / f"band-{b}.u64" for b in range(bands)]
+
+    def append(self, bands: np.ndarray) -> None:
+        """Add a batch's band hashes (its ``signatures``: a row per post, a column per band)."""
+        for b, path in enumerate(self._paths):
+            with path.open("ab") as out:
+                out.write(np.ascontiguousarray(bands[:, b]).tobytes())
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for path in self._paths:
+            yield np.fromfile(path, np.uint64) if path.exists() else np.zeros(0, np.uint64)
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+
 class NearDuplicates(Family):
     name = "near_duplicates"
     reads_text = True
@@ -183,7 +211,7 @@ class NearDuplicates(Family):
     def __init__(self, schemas, config) -> None:
         super().__init__(schemas, config)
         self.params = config.near_duplicates
-        self._bands: list[np.ndarray] = []
+        self._bands = BandFiles(self.params["bands"])
         self._has: list[np.ndarray] = []
         self._texts: list[np.ndarray] = []  # text hashes: identical texts are exact duplicates, not near ones
         self._stats: dict[str, int] = {}
@@ -218,9 +246,9 @@ class NearDuplicates(Family):
 
     def columns(self, store: Store) -> dict[str, dict[str, pa.Array]]:
         n = store.rows("posts")
-        bands = np.concatenate(self._bands) if self._bands else np.zeros((0, self.params["bands"]), np.uint64)
         has = np.concatenate(self._has) if self._has else np.zeros(0, bool)
-        pairs = candidate_pairs(bands, has, max_bucket=self.params["max_bucket"])
+        pairs = candidate_pairs(self._bands, has, max_bucket=self.params["max_bucket"])
+        self._bands.close()
         texts = np.concatenate(self._texts) if self._texts else np.zeros(0, np.uint64)
         pairs = pairs[texts[pairs[:, 0]] != texts[pairs[:, 1]]]  # identical texts: the exact duplicate checks' job
         sets = self._shingle_sets(store.paths["posts"], np.unique(pairs)) if len(pairs) else {}
