@@ -15,6 +15,7 @@ GX suites, so the saved suite JSON and the running suite come from the same valu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -49,6 +50,18 @@ class Spec:
         if condition:
             names.append(condition["column"]["name"])
         return tuple(dict.fromkeys(n for n in names if n))
+
+
+def spec_columns(specs: list[Spec]) -> list[str]:
+    """The columns ``specs`` read, each once, in the order they first name them."""
+    return list(dict.fromkeys(c for s in specs for c in s.columns))
+
+
+def spec_frame(specs: list[Spec], column: Callable[[str], Any], rows: int) -> pa.Table:
+    """The frame of the columns ``specs`` read, each ``column(name)``; of ``rows`` nulls in one column
+    when they read none (a table-level expectation, as the row count, still needs the rows)."""
+    names = spec_columns(specs)
+    return pa.table([column(n) for n in names], names=names) if names else pa.table({"_": pa.nulls(rows)})
 
 
 @dataclass

@@ -28,7 +28,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .base import FAILED, PASSED, CheckResult, Spec
+from .base import FAILED, PASSED, CheckResult, Spec, spec_frame
 from .gx_chunks import CHUNK_ROWS, Repeats, compact, merge, mergeable, repeats, row_wise, slices, unique_key
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where ``corpus_tools`` is importable from
@@ -250,9 +250,8 @@ EMPTY_TABLE_RESULT = {"success": True, "exception_info": {}, "result": {
 
 
 def _columns(frame: pa.Table, specs: list[Spec]) -> pa.Table:
-    """The columns of ``frame`` that ``specs`` read (a column of nulls when they read none)."""
-    names = list(dict.fromkeys(c for s in specs for c in s.columns))
-    return frame.select(names) if names else pa.table({"_": pa.nulls(frame.num_rows)})
+    """The columns of ``frame`` that ``specs`` read (``spec_frame``)."""
+    return spec_frame(specs, frame.column, frame.num_rows)
 
 
 @dataclass

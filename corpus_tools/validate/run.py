@@ -23,7 +23,7 @@ from ..core.publish import read_stable
 from ..core.schema import load_schemas
 from ..errors import UsageError
 from . import reports
-from .base import SKIPPED, CheckResult, Spec, Store
+from .base import SKIPPED, CheckResult, Spec, Store, spec_frame
 from .config import load_config
 from .gx_run import GXProcess, check_result
 from .results import ValidationResult
@@ -71,9 +71,7 @@ def _computed(dataset: Dataset, store: Store, checks, timer: _Timer) -> dict[str
 
 
 def _frame(table: str, specs: list[Spec], store: Store, computed: dict[str, pa.Array]):
-    names = list(dict.fromkeys(c for s in specs for c in s.columns))
-    arrays = [computed[n] if n in computed else store.column(table, n) for n in names]
-    return pa.table(arrays, names=names) if names else pa.table({"_": pa.nulls(store.rows(table))})
+    return spec_frame(specs, lambda n: computed[n] if n in computed else store.column(table, n), store.rows(table))
 
 
 def _parameters(dataset: Dataset, now: datetime) -> dict[str, Any]:

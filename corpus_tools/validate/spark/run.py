@@ -15,7 +15,7 @@ from typing import Any
 
 from ...core.engine import Engine, sized_session
 from ...core.progress import progress
-from ..base import CheckResult, Spec
+from ..base import CheckResult, Spec, spec_columns
 from ..families.dates import date_statistics
 from ..families.privacy import personal_fields
 from ..gx_chunks import row_wise
@@ -114,7 +114,7 @@ def _table_columns(table: str, frame: Any, needed: set[str], tables: Tables) -> 
 def table_frame(table: str, specs: list[Spec], tables: Tables, settings) -> tuple[Any, dict[str, Any]]:
     """The frame GX checks ``specs`` on: the columns they read and ``row``, sorted by row; and what the
     posts' families found besides (near-duplicate clusters and statistics)."""
-    needed = list(dict.fromkeys(c for s in specs for c in s.columns))
+    needed = spec_columns(specs)
     frame = tables.read(table, _inputs(table, needed, tables.schemas))
     found: dict[str, Any] = {}
     if table == "posts":
