@@ -184,24 +184,33 @@ def _components(n, left, right):
 
 class BandFiles:
     """The posts' band hashes in a temporary folder, a file per band, appended batch by batch and read
-    back one band at a time (``iter``). The folder goes when the object does."""
+    back one band at a time (``iter``). The folder is made by the first batch (a family built only
+    for its specs makes none) and goes on ``close``, or with the object."""
 
     def __init__(self, bands: int) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="corpus-tools-bands-")
-        self._paths = [Path(self._folder.name) / f"band-{b}.u64" for b in range(bands)]
+        self.bands = bands
+        self._folder: tempfile.TemporaryDirectory | None = None
+
+    def _paths(self) -> list[Path]:
+        return [Path(self._folder.name) / f"band-{b}.u64" for b in range(self.bands)] if self._folder else []
 
     def append(self, bands: np.ndarray) -> None:
         """Add a batch's band hashes (its ``signatures``: a row per post, a column per band)."""
-        for b, path in enumerate(self._paths):
+        self._folder = self._folder or tempfile.TemporaryDirectory(prefix="corpus-tools-bands-")
+        for path, band in zip(self._paths(), bands.T, strict=True):
             with path.open("ab") as out:
-                out.write(np.ascontiguousarray(bands[:, b]).tobytes())
+                band.tofile(out)
 
     def __iter__(self) -> Iterator[np.ndarray]:
-        for path in self._paths:
-            yield np.fromfile(path, np.uint64) if path.exists() else np.zeros(0, np.uint64)
+        if self._folder is None:
+            yield from (np.zeros(0, np.uint64) for _ in range(self.bands))
+        for path in self._paths():
+            yield np.fromfile(path, np.uint64)
 
     def close(self) -> None:
-        self._folder.cleanup()
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
 
 class NearDuplicates(Family):

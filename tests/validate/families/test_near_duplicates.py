@@ -45,7 +45,7 @@ def test_band_files_give_back_each_band_of_every_batch_in_order():
     assert [band.tolist() for band in files] == [whole[:, b].tolist() for b in range(3)]
     has = np.ones(len(whole), bool)
     assert candidate_pairs(files, has, max_bucket=10).tolist() == candidate_pairs(whole.T, has, max_bucket=10).tolist()
-    folder = files._paths[0].parent
+    folder = files._paths()[0].parent
     files.close()
     assert not folder.exists()
 
@@ -53,4 +53,5 @@ def test_band_files_give_back_each_band_of_every_batch_in_order():
 def test_band_files_of_no_batch_are_empty_bands():
     files = BandFiles(2)
     assert [band.size for band in files] == [0, 0]
+    assert files._paths() == []  # no folder made for no batch
     assert candidate_pairs(files, np.zeros(0, bool), max_bucket=10).shape == (0, 2)
