@@ -37,8 +37,8 @@ import fcntl
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -98,9 +98,9 @@ class Publication:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
-        self.path.chmod(0o755)  # mkdtemp makes it private; what is published is for sharing
+        # Named here and made in __enter__, under a guard: a Ctrl-C landing between making the folder
+        # and entering the block (mkdtemp's return, say) would otherwise leave it behind.
+        self.path = root / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
 
     def stage(self, relative: str) -> Path:
         """Where to write the new file (or folder) that will be ``root/relative``."""
@@ -120,6 +120,13 @@ class Publication:
         _roll_forward(self.root, journal)  # the journal's rename was the commit point
 
     def __enter__(self) -> Self:
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.mkdir()
+            self.path.chmod(0o755)  # whatever the umask: what is published is for sharing
+        except BaseException:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus_tools.core.publish import JOURNAL, FolderLock, pending
+from corpus_tools.core.publish import JOURNAL, FolderLock, Publication, pending
 from corpus_tools.errors import UsageError
 from corpus_tools.package.build import build
 from corpus_tools.package.verify import verify
@@ -285,6 +285,18 @@ def test_sigterm_and_ctrl_c_clean_up_and_exit(versions, tmp_path, sig, code):
     assert run.wait(timeout=60) == code
     assert "interrupted" in run.stderr.read()
     assert leftovers(folder) == [] and snapshot(folder) == old_files
+
+
+def test_ctrl_c_while_the_staging_folder_is_made_leaves_no_folder(tmp_path, monkeypatch):
+    # The window the signal test above can hit only by chance: the folder exists, the block is not
+    # entered yet, so no __exit__ will remove it.
+    def interrupted(path, mode):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(Path, "chmod", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with Publication(tmp_path):
+            pass
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_repository_package_is_unaffected():
