@@ -49,7 +49,16 @@ BASE_CONF = {
 # aggregations ran it out of memory three times, each time merging their spill files, which takes
 # read buffers on the heap beside what the memory manager counts (benchmarks/NOTES.md). Read-ahead
 # would take two more 1 MB heap buffers per spill file: off, the reader's own buffer is off the heap.
-LOCAL_CONF = {"spark.driver.memory": "1g", "spark.unsafe.sorter.spill.read.ahead.enabled": "false"}
+# The JVM's own overhead is cut where it costs no time (a 1M-post build, benchmarks/NOTES.md: the JVM's
+# peak 2133 -> 1832 MB, CPU 653 -> 617 s): the serial collector, whose bookkeeping is a card table
+# where G1's remembered sets and regions took ~80 MB and which grows the heap only as it fills; a
+# 64 MB code cache (240 by default); 512 KB thread stacks.
+LOCAL_CONF = {"spark.driver.memory": "1g", "spark.unsafe.sorter.spill.read.ahead.enabled": "false",
+              "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k"}
+# glibc gives each thread that mallocs an arena of its own (up to 8 per core); the JVM's native
+# libraries (Parquet's codecs, Arrow) on Spark's many threads left ~300 MB there. Two arenas, for
+# the JVM started here and its Python workers, unless the environment says otherwise.
+LOCAL_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 # Bytes of input per shuffle partition. A partition's sort (the merge's windows, each table's order)
 # spills to disk when its task's share of the heap is full, and merging the spills takes a read buffer
 # per spill file on the heap: at 10M posts (25 GB of JSON) eight partitions of a 512 MB heap ran out of
@@ -160,6 +169,18 @@ def spread_nulls(key: Any, *unique: str) -> Any:
     return F.coalesce(key.cast("string"), F.concat_ws(":", F.lit("\0"), *parts))
 
 
+def session_conf(engine: Engine, *, local: bool) -> dict[str, str]:
+    """The Spark conf a session of ``engine`` gets: ours, local mode's when ``local``, then the user's,
+    which wins.
+
+    >>> session_conf(Engine("spark", "local[2]", {"spark.driver.memory": "2g"}), local=True)["spark.driver.memory"]
+    '2g'
+    >>> "spark.driver.extraJavaOptions" in session_conf(Engine("spark", "spark://head:7077"), local=False)
+    False
+    """
+    return {**BASE_CONF, **(LOCAL_CONF if local else {}), **engine.conf}
+
+
 def spark_session(engine: Engine) -> Any:
     """The SparkSession of ``engine`` (one per process: Spark's own rule), created on first use.
 
@@ -177,8 +198,10 @@ def spark_session(engine: Engine) -> Any:
     if master:
         builder = builder.master(master)
     local = master is not None and master.startswith("local")
-    for key, value in {**BASE_CONF, **(LOCAL_CONF if local else {}), **engine.conf}.items():
+    for key, value in session_conf(engine, local=local).items():
         builder = builder.config(key, value)
+    for key, value in (LOCAL_ENVIRONMENT if local else {}).items():
+        os.environ.setdefault(key, value)  # read by the JVM's C library as it starts
     try:
         return builder.getOrCreate()
     except Exception as error:  # no Java, an unreachable master: py4j and Spark raise their own kinds
