@@ -66,15 +66,21 @@ def _stage_text(step: dict) -> str:
     return ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
 
 
+def _driver_mb(step: dict) -> float:
+    """A spark step's driver peak: its Python and JVM at once (spark_steps.py); steps measured before
+    that was sampled have only the sum of the two processes' separate peaks, an upper bound."""
+    return step.get("driver_rss_mb", step["peak_rss_mb"])
+
+
 def _spark_verdicts(results: dict) -> list[dict]:
     out = []
     for size, r in results["sizes"].items():
         build = r["steps"].get("build_spark")
         if build:
+            driver = _driver_mb(build)
             out.append({"size": size, "target": "build on spark (local[2]) with the "
                         f"driver's peak RSS under {TARGETS['spark_driver_rss_mb']} MB",
-                        "value": f"{build['peak_rss_mb']:.0f} MB",
-                        "met": build["exit_code"] == 0 and build["peak_rss_mb"] < TARGETS["spark_driver_rss_mb"]})
+                        "value": f"{driver:.0f} MB", "met": build["exit_code"] == 0 and driver < TARGETS["spark_driver_rss_mb"]})
     return out
 
 
@@ -131,7 +137,9 @@ def markdown(results: dict) -> str:
                 note = (f"measured on the first {r1:,} and {r2:,} rows ({t1} s, {t2} s), extrapolated to N"
                         if step["extrapolated"] else "")
             elif "jvm_rss_mb" in step:  # a spark step: its driver's two processes, and all of them
-                note = (f"Python {step['python_rss_mb']:.0f} MB + JVM {step['jvm_rss_mb']:.0f} MB; all processes "
+                together = (f"driver at once {step['driver_rss_mb']:.0f} MB; peaks apart: " if "driver_rss_mb" in step
+                            else "sum of the peaks: ")
+                note = (together + f"Python {step['python_rss_mb']:.0f} MB + JVM {step['jvm_rss_mb']:.0f} MB; all processes "
                         f"{step['tree_rss_mb']:.0f} MB" + (f"; {_stage_text(step)}" if step.get("stages") else ""))
             elif step.get("stages"):
                 note = ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
@@ -140,7 +148,7 @@ def markdown(results: dict) -> str:
             if step.get("date", r.get("date")) != r.get("date"):  # added to the size's results later
                 note = "; ".join(filter(None, [f"measured {step['date']}", note]))
             lines.append(f"| {name} | {step['seconds']:.1f} | {step['posts_per_second'] or '':,} | "
-                         f"{step['peak_rss_mb']:.0f} | {note} |")
+                         f"{_driver_mb(step):.0f} | {note} |")
         lines.append("")
     lines += _small_markdown(results)
     memory = results.get("synth_memory")

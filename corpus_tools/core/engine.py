@@ -44,21 +44,30 @@ BASE_CONF = {
     # Spark's own staged Parquet (never published) in 32 MB row groups, not 128 MB: less held per writer
     "spark.hadoop.parquet.block.size": str(32 << 20),
 }
-# In local mode the driver's JVM runs the executors too, so its heap is the executors' (Spark's default,
-# 1 GB). A 512 MB heap kept the JVM near 1 GB resident at a million posts, but at 10M the sorts and
-# aggregations ran it out of memory three times, each time merging their spill files, which takes
-# read buffers on the heap beside what the memory manager counts (benchmarks/NOTES.md). Read-ahead
+# In local mode the driver's JVM runs the executors too, so its heap is the executors'. A 512 MB heap
+# kept the JVM near 1 GB resident at a million posts, but at 10M the sorts and aggregations ran it
+# out of memory three times, each time merging their spill files, which takes read buffers on the
+# heap beside what the memory manager counts (benchmarks/NOTES.md); that was before validation's
+# frames were persisted to disk only. 768 MB: the JVM's peak at 1M 1832 -> 1568 MB. Read-ahead
 # would take two more 1 MB heap buffers per spill file: off, the reader's own buffer is off the heap.
 # The JVM's own overhead is cut where it costs no time (a 1M-post build, benchmarks/NOTES.md: the JVM's
 # peak 2133 -> 1832 MB, CPU 653 -> 617 s): the serial collector, whose bookkeeping is a card table
 # where G1's remembered sets and regions took ~80 MB and which grows the heap only as it fills; a
 # 64 MB code cache (240 by default); 512 KB thread stacks.
-LOCAL_CONF = {"spark.driver.memory": "1g", "spark.unsafe.sorter.spill.read.ahead.enabled": "false",
+LOCAL_CONF = {"spark.driver.memory": "768m", "spark.unsafe.sorter.spill.read.ahead.enabled": "false",
               "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k"}
 # glibc gives each thread that mallocs an arena of its own (up to 8 per core); the JVM's native
 # libraries (Parquet's codecs, Arrow) on Spark's many threads left ~300 MB there. Two arenas, for
 # the JVM started here and its Python workers, unless the environment says otherwise.
 LOCAL_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
+# The driver's Python writes the CSV twins and reads the facts in threads while Spark validates. glibc
+# raises its mmap threshold after each large free (up to 32 MB), so the twins' 20 MB batch buffers
+# came from its arenas and stayed resident, as did mimalloc's per-thread pages under Arrow: at 1M
+# posts the driver's Python held 510 MB through validation, 330 without the twins. With a fixed 1 MB
+# threshold and Arrow on the C library's allocator the twins of 1M posts peak at 277 MB, not 470,
+# and leave 140 resident, not 190-440 (benchmarks/NOTES.md), for 2 s more of a thread beside validation.
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+DRIVER_MMAP_THRESHOLD = 1 << 20
 # Bytes of input per shuffle partition. A partition's sort (the merge's windows, each table's order)
 # spills to disk when its task's share of the heap is full, and merging the spills takes a read buffer
 # per spill file on the heap: at 10M posts (25 GB of JSON) eight partitions of a 512 MB heap ran out of
@@ -181,6 +190,24 @@ def session_conf(engine: Engine, *, local: bool) -> dict[str, str]:
     return {**BASE_CONF, **(LOCAL_CONF if local else {}), **engine.conf}
 
 
+def _lean_driver_allocators() -> None:
+    """Make this (the driver's) process hand large freed buffers back to the system: Arrow on the C
+    library's allocator, and glibc's mmap threshold fixed (see DRIVER_MMAP_THRESHOLD)."""
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "mallopt"):  # glibc and musl have it; macOS does not
+            libc.mallopt(M_MMAP_THRESHOLD, DRIVER_MMAP_THRESHOLD)
+    except OSError:  # no C library to load: the allocator keeps its defaults
+        pass
+
+
 def spark_session(engine: Engine) -> Any:
     """The SparkSession of ``engine`` (one per process: Spark's own rule), created on first use.
 
@@ -202,6 +229,7 @@ def spark_session(engine: Engine) -> Any:
         builder = builder.config(key, value)
     for key, value in (LOCAL_ENVIRONMENT if local else {}).items():
         os.environ.setdefault(key, value)  # read by the JVM's C library as it starts
+    _lean_driver_allocators()
     try:
         return builder.getOrCreate()
     except Exception as error:  # no Java, an unreachable master: py4j and Spark raise their own kinds
