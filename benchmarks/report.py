@@ -125,7 +125,9 @@ def markdown(results: dict) -> str:
              f"Measured {results['date']} on {results['machine']} ({results['cpus']} CPUs), Python "
              f"{results['python']}, by `make bench` (benchmarks/run.py). Inputs: `corpus-tools synth --format "
              "telegram-json --seed 1` (2% exact and 3% near duplicates planted). Each step runs in a fresh "
-             "process; peak RSS is that process's maximum resident set size.", ""]
+             "process; peak RSS is that process's maximum resident set size (a spark step's: its driver's Python "
+             "and JVM together at their largest, sampled every quarter second; before 2026-12-04, the sum of their "
+             "separate peaks).", ""]
     for size, r in results["sizes"].items():
         measured = f", measured {r['date']}" if r.get("date", results["date"]) != results["date"] else ""
         lines += [f"## {r['posts']:,} posts ({r['input_bytes'] / 1e9:.2f} GB of JSON{measured})", "",
