@@ -66,9 +66,9 @@ def _stage_text(step: dict) -> str:
     return ", ".join(f"{k} {v:.1f} s" for k, v in step["stages"].items())
 
 
-def _driver_mb(step: dict) -> float:
-    """A spark step's driver peak: its Python and JVM at once (spark_steps.py); steps measured before
-    that was sampled have only the sum of the two processes' separate peaks, an upper bound."""
+def _peak_mb(step: dict) -> float:
+    """A step's peak RSS: for a spark step, its driver's Python and JVM at once (spark_steps.py), or,
+    measured before that was sampled, the sum of the two processes' separate peaks, an upper bound."""
     return step.get("driver_rss_mb", step["peak_rss_mb"])
 
 
@@ -77,7 +77,7 @@ def _spark_verdicts(results: dict) -> list[dict]:
     for size, r in results["sizes"].items():
         build = r["steps"].get("build_spark")
         if build:
-            driver = _driver_mb(build)
+            driver = _peak_mb(build)
             out.append({"size": size, "target": "build on spark (local[2]) with the "
                         f"driver's peak RSS under {TARGETS['spark_driver_rss_mb']} MB",
                         "value": f"{driver:.0f} MB", "met": build["exit_code"] == 0 and driver < TARGETS["spark_driver_rss_mb"]})
@@ -150,7 +150,7 @@ def markdown(results: dict) -> str:
             if step.get("date", r.get("date")) != r.get("date"):  # added to the size's results later
                 note = "; ".join(filter(None, [f"measured {step['date']}", note]))
             lines.append(f"| {name} | {step['seconds']:.1f} | {step['posts_per_second'] or '':,} | "
-                         f"{_driver_mb(step):.0f} | {note} |")
+                         f"{_peak_mb(step):.0f} | {note} |")
         lines.append("")
     lines += _small_markdown(results)
     memory = results.get("synth_memory")

@@ -24,6 +24,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ..errors import UsageError
@@ -190,22 +191,21 @@ def session_conf(engine: Engine, *, local: bool) -> dict[str, str]:
     return {**BASE_CONF, **(LOCAL_CONF if local else {}), **engine.conf}
 
 
+@cache  # once per process, however many commands' sessions ask
 def _lean_driver_allocators() -> None:
     """Make this (the driver's) process hand large freed buffers back to the system: Arrow on the C
     library's allocator, and glibc's mmap threshold fixed (see DRIVER_MMAP_THRESHOLD)."""
     import ctypes
-    import ctypes.util
 
     import pyarrow as pa
 
     pa.set_memory_pool(pa.system_memory_pool())
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name) if name else None
-        if libc is not None and hasattr(libc, "mallopt"):  # glibc and musl have it; macOS does not
-            libc.mallopt(M_MMAP_THRESHOLD, DRIVER_MMAP_THRESHOLD)
-    except OSError:  # no C library to load: the allocator keeps its defaults
-        pass
+        process = ctypes.CDLL(None)  # the symbols already loaded, the C library's among them
+    except (OSError, TypeError):  # a platform without dlopen(NULL): the allocator keeps its defaults
+        return
+    if hasattr(process, "mallopt"):  # glibc and musl have it; macOS does not
+        process.mallopt(M_MMAP_THRESHOLD, DRIVER_MMAP_THRESHOLD)
 
 
 def spark_session(engine: Engine) -> Any:
