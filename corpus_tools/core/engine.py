@@ -24,10 +24,10 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from ..errors import UsageError
+from .memory import MMAP_THRESHOLD, lean_allocators
 
 ENGINES = ("local", "spark")
 DEFAULT_MASTER = "local[*]"  # every core of this machine
@@ -59,16 +59,12 @@ LOCAL_CONF = {"spark.driver.memory": "768m", "spark.unsafe.sorter.spill.read.ahe
               "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k"}
 # glibc gives each thread that mallocs an arena of its own (up to 8 per core); the JVM's native
 # libraries (Parquet's codecs, Arrow) on Spark's many threads left ~300 MB there. Two arenas, for
-# the JVM started here and its Python workers, unless the environment says otherwise.
-LOCAL_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
-# The driver's Python writes the CSV twins and reads the facts in threads while Spark validates. glibc
-# raises its mmap threshold after each large free (up to 32 MB), so the twins' 20 MB batch buffers
-# came from its arenas and stayed resident, as did mimalloc's per-thread pages under Arrow: at 1M
-# posts the driver's Python held 510 MB through validation, 330 without the twins. With a fixed 1 MB
-# threshold and Arrow on the C library's allocator the twins of 1M posts peak at 277 MB, not 470,
-# and leave 140 resident, not 190-440 (benchmarks/NOTES.md), for 2 s more of a thread beside validation.
-M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
-DRIVER_MMAP_THRESHOLD = 1 << 20
+# the JVM started here and its Python workers, unless the environment says otherwise. And glibc's
+# mmap threshold fixed at 1 MB there too, as in the driver's Python (core.memory): Arrow's batches to
+# and from the Python workers and Parquet's pages are freed whole, and with the threshold glibc raises
+# they stayed in its arenas (a 1M build: the JVM's peak in validation 1612 -> 1557 MB, and 100-150 MB
+# less after the near-duplicate search; benchmarks/NOTES.md).
+LOCAL_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD)}
 # Bytes of input per shuffle partition. A partition's sort (the merge's windows, each table's order)
 # spills to disk when its task's share of the heap is full, and merging the spills takes a read buffer
 # per spill file on the heap: at 10M posts (25 GB of JSON) eight partitions of a 512 MB heap ran out of
@@ -191,23 +187,6 @@ def session_conf(engine: Engine, *, local: bool) -> dict[str, str]:
     return {**BASE_CONF, **(LOCAL_CONF if local else {}), **engine.conf}
 
 
-@cache  # once per process, however many commands' sessions ask
-def _lean_driver_allocators() -> None:
-    """Make this (the driver's) process hand large freed buffers back to the system: Arrow on the C
-    library's allocator, and glibc's mmap threshold fixed (see DRIVER_MMAP_THRESHOLD)."""
-    import ctypes
-
-    import pyarrow as pa
-
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        process = ctypes.CDLL(None)  # the symbols already loaded, the C library's among them
-    except (OSError, TypeError):  # a platform without dlopen(NULL): the allocator keeps its defaults
-        return
-    if hasattr(process, "mallopt"):  # glibc and musl have it; macOS does not
-        process.mallopt(M_MMAP_THRESHOLD, DRIVER_MMAP_THRESHOLD)
-
-
 def spark_session(engine: Engine) -> Any:
     """The SparkSession of ``engine`` (one per process: Spark's own rule), created on first use.
 
@@ -229,7 +208,7 @@ def spark_session(engine: Engine) -> Any:
         builder = builder.config(key, value)
     for key, value in (LOCAL_ENVIRONMENT if local else {}).items():
         os.environ.setdefault(key, value)  # read by the JVM's C library as it starts
-    _lean_driver_allocators()
+    lean_allocators()  # the driver's Python: twins and facts beside validation (core.memory)
     try:
         return builder.getOrCreate()
     except Exception as error:  # no Java, an unreachable master: py4j and Spark raise their own kinds

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from ..convert.run import ConvertResult, convert_into
 from ..convert.steps.privacy import Privacy
 from ..core.engine import Engine
+from ..core.memory import trim
 from ..core.publish import FolderLock, Publication, recover
 from ..core.schema import load_schemas
 from ..errors import DataError, UsageError, option_error
@@ -237,7 +238,7 @@ def _release_memory() -> None:
 
     Arrow's allocator (mimalloc) keeps freed pages for reuse; at a million posts that was a third of
     the build's resident set, which packaging, adding its own, pushed past the 2 GB the benchmark
-    holds a build to (benchmarks/).
+    holds a build to (benchmarks/). The C library's arenas keep theirs too (``core.memory``).
     """
     import gc
 
@@ -245,6 +246,7 @@ def _release_memory() -> None:
 
     gc.collect()  # GX's results and frames sit in reference cycles
     pa.default_memory_pool().release_unused()
+    trim()
 
 
 class _Stopwatch:

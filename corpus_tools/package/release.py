@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..core.memory import trim
 from ..core.progress import stage as progress_stage
 from ..core.schema import TableSchema
 from . import card, citation, hub
@@ -79,6 +80,7 @@ def _twins(stage: Path, schemas: dict[str, TableSchema], prefix: str) -> list[di
     for name, schema in schemas.items():
         write_csv(stage / f"{name}.parquet", stage / f"{name}{CSV_EXTENSION}", schema)
         text.append(csv_resource(name, stage / f"{name}{CSV_EXTENSION}", _in(prefix, f"{name}{CSV_EXTENSION}"), schema))
+    trim()  # the batches' pages, freed in this thread's arena, back to the system before validation's long run
     return text
 
 

@@ -11,7 +11,7 @@ def test_the_users_conf_wins_over_local_modes():
     assert "spark.driver.memory" not in session_conf(Engine("spark", "spark://head:7077"), local=False)
 
 
-def test_the_local_jvm_runs_the_serial_collector_with_two_malloc_arenas(spark_engine):
+def test_the_local_jvm_runs_the_serial_collector_with_two_malloc_arenas_and_a_fixed_mmap_threshold(spark_engine):
     from pyspark.sql import SparkSession
 
     jvm = SparkSession.getActiveSession().sparkContext._jvm
@@ -20,6 +20,7 @@ def test_the_local_jvm_runs_the_serial_collector_with_two_malloc_arenas(spark_en
     arguments = list(jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
     assert "-XX:ReservedCodeCacheSize=64m" in arguments and "-Xss512k" in arguments
     assert jvm.java.lang.System.getenv("MALLOC_ARENA_MAX") == os.environ["MALLOC_ARENA_MAX"] == "2"
+    assert jvm.java.lang.System.getenv("MALLOC_MMAP_THRESHOLD_") == os.environ["MALLOC_MMAP_THRESHOLD_"] == "1048576"
 
 
 def test_the_drivers_arrow_allocates_with_the_c_library(spark_engine):
